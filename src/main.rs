@@ -1,0 +1,51 @@
+//! `govlab`: the command line of the govlab cross-border GovTech sandbox.
+//!
+//! The binary is thin glue: every subcommand lives in its own module under
+//! `cli/` and calls into the library crates (`govlab-sandbox`,
+//! `govlab-adapters`, `govlab-scenarios`).
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+
+/// Run AI agents (WebAssembly components) against synthetic Madrid and
+/// Kazakh government data, translate records between both countries' data
+/// models, and score each pilot.
+#[derive(Parser)]
+#[command(name = "govlab", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scaffold, build and check agents
+    #[command(subcommand)]
+    Agent(cli::agent::AgentCommand),
+    /// Run an agent over a file of cases (one JSON document per line)
+    Run(cli::run::RunArgs),
+    /// List and generate the synthetic datasets
+    #[command(subcommand)]
+    Data(cli::data::DataCommand),
+    /// Map records between data models and report what survives the trip
+    #[command(subcommand)]
+    Adapters(cli::adapters::AdaptersCommand),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Agent(cmd) => cli::agent::run(cmd),
+        Command::Run(args) => cli::run::run(args),
+        Command::Data(cmd) => cli::data::run(cmd),
+        Command::Adapters(cmd) => cli::adapters::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
