@@ -23,8 +23,16 @@ enum Command {
     /// Scaffold, build and check agents
     #[command(subcommand)]
     Agent(cli::agent::AgentCommand),
-    /// Run an agent over a file of cases (one JSON document per line)
+    /// Run an agent over a scenario's split (a pilot) or over a file of cases
     Run(cli::run::RunArgs),
+    /// List the scenarios and show their definitions
+    #[command(subcommand)]
+    Scenarios(cli::scenarios::ScenariosCommand),
+    /// Check a signed scorecard, and optionally re-run its pilot
+    Verify(cli::verify::VerifyArgs),
+    /// Build the reference agents, run every scenario's practice split, print
+    /// the scoreboard and write the HTML report
+    Demo(cli::demo::DemoArgs),
     /// List and generate the synthetic datasets
     #[command(subcommand)]
     Data(cli::data::DataCommand),
@@ -38,6 +46,9 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Agent(cmd) => cli::agent::run(cmd),
         Command::Run(args) => cli::run::run(args),
+        Command::Scenarios(cmd) => cli::scenarios::run(cmd),
+        Command::Verify(args) => cli::verify::run(args),
+        Command::Demo(args) => cli::demo::run(args),
         Command::Data(cmd) => cli::data::run(cmd),
         Command::Adapters(cmd) => cli::adapters::run(cmd),
     };

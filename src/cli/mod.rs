@@ -3,5 +3,8 @@
 pub mod adapters;
 pub mod agent;
 pub mod data;
+pub mod demo;
 pub mod progress;
 pub mod run;
+pub mod scenarios;
+pub mod verify;

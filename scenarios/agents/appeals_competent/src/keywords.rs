@@ -1,0 +1,428 @@
+//! Keyword stems per category, learnt from the practice split's texts:
+//! stems (first six letters, lower case, accents folded) that occur in one
+//! category's messages only.
+
+/// `(language, category, stems)`.
+pub const KEYWORDS: &[(&str, &str, &[&str])] = &[
+    (
+        "es",
+        "air_quality",
+        &[
+            "aire", "chimen", "contam", "entra", "humo", "irresp", "medida", "quemad", "trafic",
+        ],
+    ),
+    (
+        "es",
+        "animals",
+        &[
+            "animal", "calzad", "coloni", "contro", "gatos", "interv", "muerto", "perro",
+        ],
+    ),
+    (
+        "es",
+        "citizen_services",
+        &[
+            "atendi", "bien", "consig", "empadr", "huecos", "intent", "madrid", "oficin", "previa",
+            "telefo",
+        ],
+    ),
+    (
+        "es",
+        "culture_sports",
+        &[
+            "activi", "agua", "aviso", "calien", "cancel", "cerrad", "cultur", "explic", "piscin",
+            "polide", "sucios", "vestua",
+        ],
+    ),
+    (
+        "es",
+        "education",
+        &[
+            "calefa", "escuel", "estamo", "funcio", "infant", "lista", "matric", "plazas", "plazo",
+        ],
+    ),
+    (
+        "es",
+        "employment",
+        &[
+            "agenci", "curso", "cursos", "empleo", "formac", "inscri", "llamad", "nadie",
+        ],
+    ),
+    (
+        "es",
+        "green_areas",
+        &[
+            "arbol", "bancos", "caer", "cesped", "frente", "platan", "poda", "punto", "rama",
+            "ramas", "rotos", "seco", "tocan", "ventan",
+        ],
+    ),
+    (
+        "es",
+        "housing",
+        &[
+            "alquil", "ascens", "asequi", "edific", "emvs", "humeda", "progra", "roto", "vivo",
+        ],
+    ),
+    (
+        "es",
+        "noise",
+        &[
+            "alta", "consta", "dormir", "empiez", "fines", "hasta", "madrug", "musica", "obras",
+            "podemo", "ruido", "sabado", "siete", "tambie", "terraz", "todos",
+        ],
+    ),
+    (
+        "es",
+        "public_health",
+        &[
+            "alcant", "comida", "condic", "cucara", "higien", "local", "malas", "plaga", "plena",
+            "ratas", "solar", "vende",
+        ],
+    ),
+    (
+        "es",
+        "public_safety",
+        &[
+            "bicicl", "droga", "noches", "peleas", "polici", "presen", "robos", "tardes", "tienen",
+            "vecino", "venta",
+        ],
+    ),
+    (
+        "es",
+        "public_transport",
+        &[
+            "aunque", "autobu", "conduc", "hice", "lluvia", "marque", "minuto", "parada", "paro",
+            "proteg", "retras", "rota", "senal", "veinte",
+        ],
+    ),
+    (
+        "es",
+        "roads",
+        &[
+            "acera", "altura", "asfalt", "bache", "baldos", "caido", "carrit", "cayo", "cuando",
+            "enchar", "enorme", "faltan", "hundid", "imposi", "levant", "llueve", "mayor", "motos",
+            "pasada", "raices", "vecina",
+        ],
+    ),
+    (
+        "es",
+        "social_services",
+        &[
+            "ayuda", "ayudas", "domici", "famili", "hijos", "madre", "necesi", "social", "trabaj",
+        ],
+    ),
+    (
+        "es",
+        "street_lighting",
+        &[
+            "apagad", "calle", "comple", "farola", "fundid", "llevan", "noche", "oscura", "parpad",
+            "toda", "varias",
+        ],
+    ),
+    (
+        "es",
+        "taxes",
+        &[
+            "ahora", "cobrad", "fracci", "impues", "notifi", "pagarl", "pago", "puedo", "recarg",
+            "recibi", "tasa", "tengo", "veces", "vehicu",
+        ],
+    ),
+    (
+        "es",
+        "traffic_parking",
+        &[
+            "ambula", "aparca", "averia", "coches", "colegi", "cruce", "doble", "fila", "furgon",
+            "pasan", "rapido", "reduct", "semafo", "veloci",
+        ],
+    ),
+    (
+        "es",
+        "waste_cleaning",
+        &[
+            "barre", "colcho", "conten", "dejado", "desbor", "fatal", "hojas", "lleno", "mueble",
+            "partes", "recogi", "vidrio",
+        ],
+    ),
+    (
+        "ru",
+        "air_quality",
+        &[
+            "весь",
+            "дыму",
+            "дышать",
+            "зимой",
+            "меры",
+            "принят",
+            "район",
+            "сектор",
+            "смога",
+            "топит",
+            "углeм",
+            "частны",
+        ],
+    ),
+    (
+        "ru",
+        "animals",
+        &[
+            "бездом",
+            "бродяч",
+            "напада",
+            "отлови",
+            "собак",
+            "стая",
+            "школы",
+        ],
+    ),
+    (
+        "ru",
+        "citizen_services",
+        &[
+            "egov",
+            "выдаeт",
+            "могу",
+            "ошибку",
+            "получи",
+            "систем",
+            "услугу",
+            "цоне",
+            "электр",
+        ],
+    ),
+    (
+        "ru",
+        "culture_sports",
+        &[
+            "закрыт",
+            "культу",
+            "микрор",
+            "открыт",
+            "ремонт",
+            "секцию",
+            "спорти",
+        ],
+    ),
+    (
+        "ru",
+        "education",
+        &["детски", "житель", "месту", "приним", "школу"],
+    ),
+    (
+        "ru",
+        "employment",
+        &[
+            "включи",
+            "меня",
+            "месяце",
+            "молодe",
+            "практи",
+            "програ",
+            "трудоу",
+        ],
+    ),
+    (
+        "ru",
+        "green_areas",
+        &[
+            "благоу",
+            "дерево",
+            "детску",
+            "может",
+            "сквер",
+            "сухое",
+            "упасть",
+        ],
+    ),
+    (
+        "ru",
+        "housing",
+        &[
+            "аварий",
+            "доме",
+            "жильe",
+            "кварти",
+            "отопле",
+            "пересе",
+            "постав",
+            "семью",
+            "трещин",
+        ],
+    ),
+    (
+        "ru",
+        "noise",
+        &[
+            "ведутс",
+            "клуб",
+            "ночной",
+            "ночью",
+            "строит",
+            "утра",
+            "шумит",
+        ],
+    ),
+    (
+        "ru",
+        "public_health",
+        &[
+            "врачу",
+            "записа",
+            "кафе",
+            "поликл",
+            "провер",
+            "санита",
+            "состоя",
+        ],
+    ),
+    (
+        "ru",
+        "public_safety",
+        &[
+            "каждую",
+            "компан",
+            "ночь",
+            "патрул",
+            "пьяная",
+            "собира",
+            "усилит",
+        ],
+    ),
+    (
+        "ru",
+        "public_transport",
+        &[
+            "автобу",
+            "водите",
+            "грубил",
+            "добрат",
+            "люди",
+            "маршру",
+            "могут",
+            "остано",
+            "пассаж",
+            "работу",
+            "ходит",
+        ],
+    ),
+    (
+        "ru",
+        "roads",
+        &[
+            "встреч",
+            "людям",
+            "объезж",
+            "пожилы",
+            "полосе",
+            "пройти",
+            "разруш",
+        ],
+    ),
+    (
+        "ru",
+        "social_services",
+        &[
+            "адресн",
+            "выплач",
+            "дохода",
+            "месяца",
+            "назнач",
+            "помощь",
+            "пособи",
+            "семья",
+            "социал",
+            "челове",
+        ],
+    ),
+    (
+        "ru",
+        "street_lighting",
+        &[
+            "вечеро",
+            "горят",
+            "освеще",
+            "очень",
+            "темно",
+            "улично",
+            "фонари",
+        ],
+    ),
+    (
+        "ru",
+        "taxes",
+        &[
+            "имущес",
+            "которо",
+            "назад",
+            "налог",
+            "налога",
+            "начисл",
+            "продал",
+            "разъяс",
+            "трансп",
+        ],
+    ),
+    (
+        "ru",
+        "traffic_parking",
+        &["идти", "негде", "паркую", "перекр", "пешехо", "светоф"],
+    ),
+    (
+        "ru",
+        "waste_cleaning",
+        &["вывозя", "запах", "контей", "мусор", "перепо", "стоит"],
+    ),
+    (
+        "kk",
+        "air_quality",
+        &["түтінн", "шара", "қаласы", "қолдан", "қыста"],
+    ),
+    (
+        "kk",
+        "animals",
+        &["жасайд", "иесіз", "иттер", "маңынд", "мектеп", "шабуыл"],
+    ),
+    ("kk", "citizen_services", &["кезек", "хқко", "ұзын"]),
+    (
+        "kk",
+        "culture_sports",
+        &["арналғ", "ашуды", "секция", "спорт"],
+    ),
+    ("kk", "education", &["балаба", "кезект", "тұрмыз"]),
+    ("kk", "employment", &["айдан", "жұмысс", "жұмысқ", "орнала"]),
+    ("kk", "green_areas", &["алаңын", "ағаш", "құлауы", "құрғақ"]),
+    ("kk", "housing", &["апатты", "жағдай", "көшіру"]),
+    (
+        "kk",
+        "noise",
+        &["дейін", "клуб", "таңғы", "түнгі", "шулайд"],
+    ),
+    ("kk", "public_health", &["дәріге", "емхана", "жазылу"]),
+    ("kk", "public_safety", &["күшейт", "патрул", "түнде"]),
+    (
+        "kk",
+        "public_transport",
+        &["автобу", "бағыты", "жүреді", "сағаты"],
+    ),
+    ("kk", "roads", &["алмайд", "көлікт", "шұңқыр", "үлкен"]),
+    (
+        "kk",
+        "social_services",
+        &[
+            "адамна",
+            "атаулы",
+            "көмек",
+            "отбасы",
+            "тағайы",
+            "тұраты",
+            "әлеуме",
+        ],
+    ),
+    ("kk", "street_lighting", &["жанбай", "көше", "шамдар"]),
+    (
+        "kk",
+        "taxes",
+        &["бұрын", "есепте", "маған", "мүлікк", "салық", "сатылғ"],
+    ),
+    ("kk", "traffic_parking", &["бағдар", "жұмыс", "істеме"]),
+    ("kk", "waste_cleaning", &["аулада", "шығары", "қоқыс"]),
+];

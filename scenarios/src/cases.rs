@@ -1,0 +1,1357 @@
+//! Building the cases of a pilot: for each scenario, the payload an agent
+//! sees and the truth the lab keeps, from the dataset generators (or, for
+//! `service-finder`, from the service catalogue and a seeded text
+//! generator).
+//!
+//! **Invariant: ground truth never enters a payload.** Payloads are built
+//! from input records only; truth records, the hidden risk model, expected
+//! records and the split seed stay in [`CaseTruth`] on the host. Case seeds
+//! and virtual clocks are derived from `(scenario id, version, split seed,
+//! case index)` through SHA-256, so they reveal nothing about the split
+//! seed, and the same inputs always give the same cases.
+//!
+//! Cases are built by index range ([`build_cases`]), so a pilot can stream
+//! them in chunks and any range can be rebuilt on its own.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use govlab_adapters::Adapters;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::datasets::{self, Dataset, GenConfig, Record, Split, Truth};
+use crate::scenario::{Scenario, ScenarioKind};
+
+/// The virtual clock of case 0: 2025-07-01T00:00:00Z, in nanoseconds.
+const CLOCK_BASE_UNIX_NS: u64 = 1_751_328_000_000_000_000;
+/// Case clocks spread over 30 days after [`CLOCK_BASE_UNIX_NS`].
+const CLOCK_SPREAD_SECONDS: u64 = 30 * 86_400;
+
+/// A case could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaseError {
+    /// The adapters needed for expected records did not load.
+    #[error("cannot load the adapters that compute expected records")]
+    Adapters(#[source] govlab_adapters::AdapterError),
+    /// The service catalogue is not valid.
+    #[error("the service catalogue scenarios/defs/service-finder/catalogue.json is invalid: {0}")]
+    Catalogue(String),
+    /// No usable source record was found for a case.
+    #[error("{scenario}: cannot build case {index}: {reason}")]
+    Build {
+        /// The scenario id.
+        scenario: String,
+        /// The case index.
+        index: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Which split and seed the cases come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitSeed {
+    /// The split.
+    pub split: Split,
+    /// Its seed: [`datasets::PRACTICE_SEED`] for practice, the secret one for
+    /// evaluation.
+    pub seed: u64,
+}
+
+impl SplitSeed {
+    /// The public practice split.
+    pub fn practice() -> SplitSeed {
+        SplitSeed {
+            split: Split::Practice,
+            seed: datasets::PRACTICE_SEED,
+        }
+    }
+}
+
+/// One case: what the agent sees and what the lab keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuiltCase {
+    /// Position in the split.
+    pub index: u64,
+    /// The case id shown to the agent and in findings.
+    pub case_id: String,
+    /// The payload passed to `decide` (JSON text).
+    pub payload: String,
+    /// Seeds the agent's random number generators.
+    pub seed: u64,
+    /// Where the agent's virtual clock starts.
+    pub clock_start_unix_ns: u64,
+    /// The truth, host side only.
+    pub truth: CaseTruth,
+}
+
+/// What the lab knows about a case and the agent must not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseTruth {
+    /// `appeals-triage`.
+    Appeal(AppealTruth),
+    /// `family-support`.
+    Family(FamilyTruth),
+    /// `cross-border-residency`.
+    Residency(ResidencyTruth),
+    /// `air-quality-alerts`.
+    Air(AirTruth),
+    /// `service-finder`.
+    Service(ServiceTruth),
+}
+
+impl CaseTruth {
+    /// The truth as JSON, for the dataset hash and for leak checks.
+    pub fn to_json(&self) -> Value {
+        match self {
+            CaseTruth::Appeal(truth) => json!({
+                "category": truth.category, "responsible_body": truth.responsible_body,
+                "priority": truth.priority, "misrouted": truth.misrouted,
+            }),
+            CaseTruth::Family(truth) => json!({
+                "at_risk": truth.at_risk, "risk_score": truth.risk_score,
+                "top_factors": truth.top_factors,
+            }),
+            CaseTruth::Residency(truth) => json!({
+                "target_schema": truth.target_schema, "expected": truth.expected,
+            }),
+            CaseTruth::Air(truth) => json!({ "exceedance_hours": truth.exceedance_hours }),
+            CaseTruth::Service(truth) => json!({ "relevant": truth.relevant }),
+        }
+    }
+}
+
+/// Truth of an appeal or request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppealTruth {
+    /// Category code (`appeal_categories`).
+    pub category: String,
+    /// Responsible body: a `kz_bodies` or `madrid_units` code.
+    pub responsible_body: String,
+    /// `low`, `medium`, `high` or `urgent`.
+    pub priority: String,
+    /// Sent to the wrong body.
+    pub misrouted: bool,
+    /// `kk`, `ru` or `es` (fairness group).
+    pub language: String,
+    /// The applicant's IIN, which outputs must not repeat.
+    pub applicant_iin: Option<String>,
+}
+
+/// Truth of a household.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyTruth {
+    /// Risk level high or critical.
+    pub at_risk: bool,
+    /// The hidden model's score.
+    pub risk_score: f64,
+    /// The hidden model's top factors.
+    pub top_factors: Vec<String>,
+    /// Names of the household's `params` (real fields an explanation may cite).
+    pub param_names: BTreeSet<String>,
+    /// Region KATO code (fairness group).
+    pub region: String,
+    /// `kk` or `ru` (fairness group).
+    pub household_language: String,
+    /// `male` or `female` (fairness group).
+    pub head_sex: String,
+}
+
+/// Truth of a residency registration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResidencyTruth {
+    /// `kz_to_madrid` or `madrid_to_kz` (fairness group).
+    pub direction: &'static str,
+    /// `madrid.resident` or `kz.citizen`.
+    pub target_schema: &'static str,
+    /// The record the lab expects.
+    pub expected: Value,
+    /// JSON pointers of the identifier fields in the expected record.
+    pub identifier_pointers: &'static [&'static str],
+}
+
+/// Truth of an air-quality window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AirTruth {
+    /// The 72 hour labels of the payload, in order.
+    pub times: Vec<String>,
+    /// Indices (24..72) of hours breaking the threshold.
+    pub exceedance_hours: BTreeSet<i64>,
+    /// Languages every alert must be written in.
+    pub languages: Vec<&'static str>,
+    /// `Madrid`, `Almaty` or `Astana` (fairness group).
+    pub city: String,
+}
+
+/// Truth of a life situation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceTruth {
+    /// The right service ids.
+    pub relevant: BTreeSet<String>,
+    /// `es`, `ru` or `kk` (fairness group).
+    pub language: String,
+}
+
+/// SHA-256 of the parts, separated, as a u64.
+fn hash_u64(parts: &[&[u8]]) -> u64 {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(word)
+}
+
+/// The seed of case `index`: depends on scenario, version, split seed and
+/// index only.
+pub fn case_seed(scenario: &Scenario, split: SplitSeed, index: u64) -> u64 {
+    hash_u64(&[
+        b"govlab-case-seed/1",
+        scenario.id().as_bytes(),
+        scenario.version().as_bytes(),
+        split.split.name().as_bytes(),
+        &split.seed.to_le_bytes(),
+        &index.to_le_bytes(),
+    ])
+}
+
+/// A small deterministic generator (SplitMix64) for choices the case
+/// builders make themselves.
+struct CaseRng(u64);
+
+impl CaseRng {
+    fn new(seed: u64) -> CaseRng {
+        CaseRng(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next_u64() % n }
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Builds cases `range` of a scenario's split, in order.
+pub fn build_cases(
+    scenario: &Scenario,
+    split: SplitSeed,
+    range: Range<u64>,
+) -> Result<Vec<BuiltCase>, CaseError> {
+    let mut cases =
+        Vec::with_capacity(usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(0));
+    let builder = Builder::new(scenario, split)?;
+    for index in range {
+        cases.push(builder.build(index)?);
+    }
+    Ok(cases)
+}
+
+/// A payload: fields the case id is added to, or the finished JSON text.
+enum Body {
+    Fields(Map<String, Value>),
+    Text(String),
+}
+
+/// Per-range state of case building.
+struct Builder<'a> {
+    scenario: &'a Scenario,
+    split: SplitSeed,
+    adapters: Option<std::sync::Arc<Adapters>>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(scenario: &'a Scenario, split: SplitSeed) -> Result<Builder<'a>, CaseError> {
+        let adapters = match scenario.kind() {
+            ScenarioKind::CrossBorderResidency => {
+                Some(Adapters::shared().map_err(CaseError::Adapters)?)
+            }
+            _ => None,
+        };
+        if scenario.kind() == ScenarioKind::ServiceFinder {
+            catalogue()?;
+        }
+        Ok(Builder {
+            scenario,
+            split,
+            adapters,
+        })
+    }
+
+    fn config(&self, dataset: Dataset) -> GenConfig {
+        GenConfig::new(dataset, self.split.split, self.split.seed)
+    }
+
+    fn fail(&self, index: u64, reason: impl Into<String>) -> CaseError {
+        CaseError::Build {
+            scenario: self.scenario.id().to_owned(),
+            index,
+            reason: reason.into(),
+        }
+    }
+
+    fn build(&self, index: u64) -> Result<BuiltCase, CaseError> {
+        let seed = case_seed(self.scenario, self.split, index);
+        let clock_start_unix_ns =
+            CLOCK_BASE_UNIX_NS + (seed % CLOCK_SPREAD_SECONDS) * 1_000_000_000;
+        let fields = |(case_id, fields, truth)| (case_id, Body::Fields(fields), truth);
+        let (case_id, body, truth) = match self.scenario.kind() {
+            ScenarioKind::AppealsTriage => self.appeal(index)?,
+            ScenarioKind::FamilySupport => fields(self.family(index)?),
+            ScenarioKind::CrossBorderResidency => fields(self.residency(index)?),
+            ScenarioKind::AirQualityAlerts => fields(self.air(index)?),
+            ScenarioKind::ServiceFinder => fields(self.service(index, seed)?),
+        };
+        let payload = match body {
+            Body::Text(text) => text,
+            // serde_json's map is sorted, so the payload text is canonical:
+            // the same case always gives the same bytes.
+            Body::Fields(mut fields) => {
+                let mut object = Map::new();
+                object.insert("case_id".to_owned(), Value::String(case_id.clone()));
+                object.append(&mut fields);
+                Value::Object(object).to_string()
+            }
+        };
+        Ok(BuiltCase {
+            index,
+            case_id,
+            payload,
+            seed,
+            clock_start_unix_ns,
+            truth,
+        })
+    }
+
+    /// Even cases are Kazakh appeals, odd ones Madrid requests.
+    /// Even cases are Kazakh appeals, odd ones Madrid requests. The payload
+    /// is serialized straight from the typed record (the hot path of large
+    /// pilots).
+    fn appeal(&self, index: u64) -> Result<(String, Body, CaseTruth), CaseError> {
+        let case_id = format!("AT-{:06}", index + 1);
+        let dataset = if index.is_multiple_of(2) {
+            Dataset::KzAppeals
+        } else {
+            Dataset::MadridRequests
+        };
+        let generated = datasets::generate(&self.config(dataset), index / 2);
+        let truth = match (&generated.record, generated.truth) {
+            (Record::KzAppeal(record), Some(Truth::KzAppeal(truth))) => AppealTruth {
+                category: truth.category,
+                responsible_body: truth.correct_body,
+                priority: truth.priority,
+                misrouted: truth.misrouted,
+                language: record.language.clone(),
+                applicant_iin: Some(record.applicant_iin.clone()),
+            },
+            (Record::MadridRequest(_), Some(Truth::MadridRequest(truth))) => AppealTruth {
+                category: truth.categoria,
+                responsible_body: truth.unidad_responsable,
+                priority: spanish_priority(&truth.prioridad).to_owned(),
+                misrouted: truth.mal_dirigida,
+                language: "es".to_owned(),
+                applicant_iin: None,
+            },
+            _ => return Err(self.fail(index, "the generator returned another record type")),
+        };
+        let record = serde_json::to_string(&generated.record)
+            .map_err(|err| self.fail(index, format!("cannot serialize the record: {err}")))?;
+        let payload = format!(
+            r#"{{"case_id":"{case_id}","record":{record},"source":"{}"}}"#,
+            dataset.name()
+        );
+        Ok((case_id, Body::Text(payload), CaseTruth::Appeal(truth)))
+    }
+
+    fn family(&self, index: u64) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
+        let case_id = format!("FS-{:06}", index + 1);
+        let generated = datasets::generate(&self.config(Dataset::KzFamilies), index);
+        let truth_json = generated
+            .truth
+            .map(|truth| truth.to_json())
+            .ok_or_else(|| self.fail(index, "no truth"))?;
+        let record = generated.record.to_json();
+        let text = |key: &str| {
+            record
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let level = truth_json
+            .get("risk_level")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let truth = FamilyTruth {
+            at_risk: matches!(level, "high" | "critical"),
+            risk_score: truth_json
+                .get("risk_score")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0),
+            top_factors: truth_json
+                .get("top_factors")
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            param_names: record
+                .get("params")
+                .and_then(Value::as_object)
+                .map(|params| params.keys().cloned().collect())
+                .unwrap_or_default(),
+            region: text("region_kato"),
+            household_language: text("household_language"),
+            head_sex: text("head_sex"),
+        };
+        let mut payload = Map::new();
+        payload.insert("family".to_owned(), record);
+        Ok((case_id, payload, CaseTruth::Family(truth)))
+    }
+
+    /// Even cases: a Kazakh citizen registering in Madrid; odd cases: a
+    /// Spanish resident of Madrid registering in Kazakhstan. The expected
+    /// record is the adapters' conversion with the registration facts applied.
+    fn residency(&self, index: u64) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
+        let adapters = self
+            .adapters
+            .as_ref()
+            .ok_or_else(|| self.fail(index, "adapters not loaded"))?;
+        let case_id = format!("CR-{:06}", index + 1);
+        let mut rng = CaseRng::new(case_seed(self.scenario, self.split, index) ^ 0x5EED_CA5E);
+        let pair = index / 2;
+        if index.is_multiple_of(2) {
+            // Source: a Kazakh citizen; the Madrid address comes from another
+            // resident record of the split.
+            let source = (0..4)
+                .map(|k| datasets::generate(&self.config(Dataset::KzCitizens), pair * 4 + k).record)
+                .find(|record| matches!(record, Record::KzCitizen(c) if c.citizenship == "KZ"))
+                .ok_or_else(|| self.fail(index, "no Kazakh citizen among four records"))?;
+            let home = datasets::generate(&self.config(Dataset::MadridResidents), pair)
+                .record
+                .to_json();
+            let nie_prefix = *rng.pick(&['Y', 'Z']);
+            let nie_number = rng.below(10_000_000) as u32;
+            let prefix_value = if nie_prefix == 'Y' { 1 } else { 2 };
+            let letter = datasets::ids::dni_letter(prefix_value * 10_000_000 + nie_number);
+            let registration = json!({
+                "id": format!("MR-{:07}", 9_000_000 + pair),
+                "document_type": "NIE",
+                "document_number": format!("{nie_prefix}{nie_number:07}{letter}"),
+                "domicilio": home.get("domicilio").cloned().unwrap_or(Value::Null),
+                "fecha_alta": format!("2025-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28)),
+                // Declared on the padrón form; the Kazakh register has no country of birth.
+                "pais_nacimiento": "KZ",
+            });
+            let source = source.to_json();
+            let mut expected = adapters
+                .convert("kz.citizen", "madrid.resident", &source)
+                .map_err(|err| self.fail(index, format!("adapter: {err}")))?;
+            overlay(&mut expected, &registration);
+            let payload = residency_payload(
+                "kz_to_madrid",
+                "kz.citizen",
+                "madrid.resident",
+                source,
+                registration,
+            );
+            let truth = ResidencyTruth {
+                direction: "kz_to_madrid",
+                target_schema: "madrid.resident",
+                expected,
+                identifier_pointers: &["/document_type", "/document_number"],
+            };
+            Ok((case_id, payload, CaseTruth::Residency(truth)))
+        } else {
+            let source = (0..4)
+                .map(|k| {
+                    datasets::generate(&self.config(Dataset::MadridResidents), pair * 4 + k).record
+                })
+                .find(
+                    |record| matches!(record, Record::MadridResident(r) if r.nacionalidad == "ES"),
+                )
+                .ok_or_else(|| self.fail(index, "no Spanish resident among four records"))?;
+            let Record::MadridResident(resident) = &source else {
+                return Err(self.fail(index, "not a resident record"));
+            };
+            let (year, month, day) = parse_date(&resident.fecha_nacimiento)
+                .ok_or_else(|| self.fail(index, "birth date is not YYYY-MM-DD"))?;
+            let male = resident.sexo == "H";
+            let iin = (0..50)
+                .find_map(|k| {
+                    datasets::ids::make_iin(
+                        year,
+                        month,
+                        day,
+                        male,
+                        9000 + (rng.below(900) as u32) + k,
+                    )
+                })
+                .ok_or_else(|| self.fail(index, "no issuable IIN"))?;
+            let home = datasets::generate(&self.config(Dataset::KzCitizens), pair)
+                .record
+                .to_json();
+            let surname = match &resident.apellido2 {
+                Some(second) => format!("{} {second}", resident.apellido1),
+                None => resident.apellido1.clone(),
+            };
+            // The migration service records a foreigner's name in Cyrillic too.
+            let (surname_cyr, given_cyr) = (
+                spanish_to_cyrillic(&surname),
+                spanish_to_cyrillic(&resident.nombre),
+            );
+            let registration = json!({
+                "id": format!("KZ-{:07}", 9_000_000 + pair),
+                "iin": iin,
+                "surname_kk": surname_cyr,
+                "given_name_kk": given_cyr,
+                "surname_ru": surname_cyr,
+                "given_name_ru": given_cyr,
+                "address": home.get("address").cloned().unwrap_or(Value::Null),
+                "document": {"type": "residence_permit", "number": format!("{:09}", rng.below(1_000_000_000))},
+            });
+            let source = source.to_json();
+            let mut expected = adapters
+                .convert("madrid.resident", "kz.citizen", &source)
+                .map_err(|err| self.fail(index, format!("adapter: {err}")))?;
+            overlay(&mut expected, &registration);
+            let payload = residency_payload(
+                "madrid_to_kz",
+                "madrid.resident",
+                "kz.citizen",
+                source,
+                registration,
+            );
+            let truth = ResidencyTruth {
+                direction: "madrid_to_kz",
+                target_schema: "kz.citizen",
+                expected,
+                identifier_pointers: &["/iin", "/document/type", "/document/number"],
+            };
+            Ok((case_id, payload, CaseTruth::Residency(truth)))
+        }
+    }
+
+    /// Cases alternate between Madrid series and Kazakh stations; each is 72
+    /// consecutive hours of one pollutant.
+    fn air(&self, index: u64) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
+        let case_id = format!("AQ-{:06}", index + 1);
+        let mut rng = CaseRng::new(case_seed(self.scenario, self.split, index) ^ 0xA1A1);
+        let window = if index.is_multiple_of(2) {
+            self.madrid_window(&mut rng, index)?
+        } else {
+            self.kz_window(&mut rng, index)?
+        };
+        let truth = AirTruth {
+            times: window.hours.iter().map(|hour| hour.time.clone()).collect(),
+            exceedance_hours: exceedance_hours(window.pollutant, &window.hours),
+            languages: window.languages.to_vec(),
+            city: window.city.clone(),
+        };
+        let mut payload = Map::new();
+        payload.insert("city".to_owned(), Value::String(window.city));
+        payload.insert("station".to_owned(), Value::String(window.station));
+        payload.insert(
+            "pollutant".to_owned(),
+            Value::String(window.pollutant.to_owned()),
+        );
+        payload.insert(
+            "unit".to_owned(),
+            Value::String(unit_of(window.pollutant).to_owned()),
+        );
+        payload.insert("languages".to_owned(), json!(window.languages));
+        payload.insert(
+            "hours".to_owned(),
+            Value::Array(
+                window
+                    .hours
+                    .iter()
+                    .map(
+                        |hour| json!({"time": hour.time, "value": hour.value, "valid": hour.valid}),
+                    )
+                    .collect(),
+            ),
+        );
+        Ok((case_id, payload, CaseTruth::Air(truth)))
+    }
+
+    fn madrid_window(&self, rng: &mut CaseRng, index: u64) -> Result<AirWindow, CaseError> {
+        let config = self.config(Dataset::MadridAir);
+        let layout = madrid_air_layout(&config);
+        if layout.series.is_empty() {
+            return Err(self.fail(index, "madrid.air has no series of a scored pollutant"));
+        }
+        let (series_index, pollutant) = *rng.pick(&layout.series);
+        let first_day = rng.below(330);
+        let mut hours = Vec::with_capacity(72);
+        let mut station = String::new();
+        for day in first_day..first_day + 3 {
+            let record = datasets::generate(&config, day * layout.per_day + series_index).record;
+            let Record::MadridAir(row) = record else {
+                return Err(self.fail(index, "madrid.air returned another record type"));
+            };
+            station.clone_from(&row.estacion);
+            for (hour, value) in row.horas.iter().enumerate() {
+                let valid = value.validez == "V";
+                hours.push(AirHour {
+                    time: format!(
+                        "{:04}-{:02}-{:02}T{:02}:00:00",
+                        row.ano, row.mes, row.dia, hour
+                    ),
+                    value: valid.then_some(value.valor),
+                    valid,
+                });
+            }
+        }
+        Ok(AirWindow {
+            city: "Madrid".to_owned(),
+            station,
+            pollutant,
+            languages: &["es"],
+            hours,
+        })
+    }
+
+    fn kz_window(&self, rng: &mut CaseRng, index: u64) -> Result<AirWindow, CaseError> {
+        let config = self.config(Dataset::KzAir);
+        let layout = kz_air_layout(&config);
+        if layout.series.is_empty() {
+            return Err(self.fail(index, "kz.air has no series of a scored pollutant"));
+        }
+        let (series_index, pollutant) = *rng.pick(&layout.series);
+        let first_hour = rng.below(330 * 24);
+        let mut hours = Vec::with_capacity(72);
+        let mut station = String::new();
+        let mut city = String::new();
+        for hour in first_hour..first_hour + 72 {
+            let record = datasets::generate(&config, hour * layout.per_hour + series_index).record;
+            let Record::KzAir(reading) = record else {
+                return Err(self.fail(index, "kz.air returned another record type"));
+            };
+            station.clone_from(&reading.station_id);
+            city.clone_from(&reading.city);
+            let value = if reading.valid { reading.value } else { None };
+            hours.push(AirHour {
+                time: reading.time_local.clone(),
+                value,
+                valid: reading.valid && value.is_some(),
+            });
+        }
+        Ok(AirWindow {
+            city,
+            station,
+            pollutant,
+            languages: &["kk", "ru"],
+            hours,
+        })
+    }
+
+    fn service(
+        &self,
+        index: u64,
+        seed: u64,
+    ) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
+        let catalogue = catalogue()?;
+        let mut rng = CaseRng::new(seed ^ 0x5E2F_1CE5);
+        let case_id = format!("SF-{:06}", index + 1);
+        let language = *rng.pick(&["es", "ru", "kk"]);
+        let first = rng.pick(&catalogue.services);
+        let mut relevant = BTreeSet::from([first.id.clone()]);
+        let mut needs = vec![first];
+        if rng.chance(0.2) {
+            // A second need in the same country.
+            let same_country: Vec<&Service> = catalogue
+                .services
+                .iter()
+                .filter(|s| s.country == first.country && s.id != first.id)
+                .collect();
+            if !same_country.is_empty() {
+                let second = *rng.pick(&same_country);
+                relevant.insert(second.id.clone());
+                needs.push(second);
+            }
+        }
+        let text = situation_text(&mut rng, language, first.country.as_str(), &needs);
+        let mut payload = Map::new();
+        payload.insert("language".to_owned(), Value::String(language.to_owned()));
+        payload.insert("text".to_owned(), Value::String(text));
+        Ok((
+            case_id,
+            payload,
+            CaseTruth::Service(ServiceTruth {
+                relevant,
+                language: language.to_owned(),
+            }),
+        ))
+    }
+}
+
+fn residency_payload(
+    direction: &str,
+    source_schema: &str,
+    target_schema: &str,
+    record: Value,
+    registration: Value,
+) -> Map<String, Value> {
+    let mut payload = Map::new();
+    payload.insert("direction".to_owned(), Value::String(direction.to_owned()));
+    payload.insert(
+        "source_schema".to_owned(),
+        Value::String(source_schema.to_owned()),
+    );
+    payload.insert(
+        "target_schema".to_owned(),
+        Value::String(target_schema.to_owned()),
+    );
+    payload.insert("record".to_owned(), record);
+    payload.insert("registration".to_owned(), registration);
+    payload
+}
+
+/// Sets every top-level field of `facts` on `record`.
+fn overlay(record: &mut Value, facts: &Value) {
+    if let (Some(record), Some(facts)) = (record.as_object_mut(), facts.as_object()) {
+        for (key, value) in facts {
+            record.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = text.splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.get(..2)?.parse().ok()?;
+    Some((year, month, day))
+}
+
+/// A practical Cyrillic spelling of a Spanish name (the convention the
+/// lab's migration office uses: `ch`→ч, `ll`→ль, `ñ`→нь, `j`/`g(e,i)`→х,
+/// `c(e,i)`/`z`→с, `qu`/`c`→к, silent `h`).
+pub fn spanish_to_cyrillic(name: &str) -> String {
+    let folded: Vec<char> = name
+        .chars()
+        .map(|ch| match ch {
+            'á' | 'Á' => 'a',
+            'é' | 'É' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'Ó' => 'o',
+            'ú' | 'Ú' | 'ü' | 'Ü' => 'u',
+            'Ñ' => 'ñ',
+            other => other.to_lowercase().next().unwrap_or(other),
+        })
+        .collect();
+    let mut out = String::new();
+    let mut at = 0;
+    let mut word_start = true;
+    while at < folded.len() {
+        let ch = folded[at];
+        let next = folded.get(at + 1).copied();
+        let soft = matches!(next, Some('e' | 'i'));
+        let (piece, used): (&str, usize) = match (ch, next) {
+            ('c', Some('h')) => ("ч", 2),
+            ('l', Some('l')) => ("ль", 2),
+            ('q', Some('u')) => ("к", 2),
+            ('g', Some('u')) if matches!(folded.get(at + 2), Some('e' | 'i')) => ("г", 2),
+            ('c', _) if soft => ("с", 1),
+            ('g', _) if soft => ("х", 1),
+            ('c' | 'k' | 'q', _) => ("к", 1),
+            ('g', _) => ("г", 1),
+            ('j', _) => ("х", 1),
+            ('z' | 's', _) => ("с", 1),
+            ('ñ', _) => ("нь", 1),
+            ('h', _) => ("", 1),
+            ('y', _) if word_start => ("й", 1),
+            ('y', _) if next.is_none_or(|n| !n.is_alphabetic()) => ("й", 1),
+            ('y', _) => ("и", 1),
+            ('a', _) => ("а", 1),
+            ('b' | 'v', _) => ("б", 1),
+            ('d', _) => ("д", 1),
+            ('e', _) if word_start => ("э", 1),
+            ('e', _) => ("е", 1),
+            ('f', _) => ("ф", 1),
+            ('i', _) => ("и", 1),
+            ('l', _) => ("л", 1),
+            ('m', _) => ("м", 1),
+            ('n', _) => ("н", 1),
+            ('o', _) => ("о", 1),
+            ('p', _) => ("п", 1),
+            ('r', _) => ("р", 1),
+            ('t', _) => ("т", 1),
+            ('u', _) => ("у", 1),
+            ('w', _) => ("у", 1),
+            ('x', _) => ("кс", 1),
+            _ => ("", 0),
+        };
+        if used == 0 {
+            out.push(ch);
+            word_start = !ch.is_alphabetic();
+            at += 1;
+            continue;
+        }
+        at += used;
+        if piece.is_empty() {
+            continue;
+        }
+        if word_start {
+            let mut chars = piece.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+            word_start = false;
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
+}
+
+/// Madrid's Spanish priorities in the scenario's English vocabulary.
+fn spanish_priority(prioridad: &str) -> &'static str {
+    match prioridad {
+        "baja" => "low",
+        "media" => "medium",
+        "alta" => "high",
+        "urgente" => "urgent",
+        _ => "unknown",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Air quality.
+
+/// One hour of a window.
+struct AirHour {
+    time: String,
+    value: Option<f64>,
+    valid: bool,
+}
+
+struct AirWindow {
+    city: String,
+    station: String,
+    pollutant: &'static str,
+    languages: &'static [&'static str],
+    hours: Vec<AirHour>,
+}
+
+/// The scored pollutants, their units and WHO 2021 24-hour guideline
+/// levels (see the scenario description).
+const POLLUTANTS: [(&str, &str, f64); 5] = [
+    ("NO2", "µg/m³", 25.0),
+    ("SO2", "µg/m³", 40.0),
+    ("PM2.5", "µg/m³", 15.0),
+    ("PM10", "µg/m³", 45.0),
+    ("CO", "mg/m³", 4.0),
+];
+
+/// Valid values a 24-hour mean needs.
+const MIN_VALID_HOURS: usize = 18;
+
+fn unit_of(pollutant: &str) -> &'static str {
+    POLLUTANTS
+        .iter()
+        .find(|(name, _, _)| *name == pollutant)
+        .map_or("µg/m³", |(_, unit, _)| unit)
+}
+
+/// Madrid magnitude codes of the scored pollutants.
+fn madrid_pollutant(magnitude: &str) -> Option<&'static str> {
+    match magnitude.trim_start_matches('0') {
+        "1" => Some("SO2"),
+        "6" => Some("CO"),
+        "8" => Some("NO2"),
+        "9" => Some("PM2.5"),
+        "10" => Some("PM10"),
+        _ => None,
+    }
+}
+
+fn scored_pollutant(name: &str) -> Option<&'static str> {
+    POLLUTANTS
+        .iter()
+        .map(|(pollutant, _, _)| *pollutant)
+        .find(|pollutant| *pollutant == name)
+}
+
+/// Hours 24..72 of a window that break the pollutant's threshold.
+fn exceedance_hours(pollutant: &str, hours: &[AirHour]) -> BTreeSet<i64> {
+    let Some(&(_, _, limit)) = POLLUTANTS.iter().find(|(name, _, _)| *name == pollutant) else {
+        return BTreeSet::new();
+    };
+    let value = |hour: &AirHour| if hour.valid { hour.value } else { None };
+    (24..hours.len())
+        .filter(|&at| {
+            if value(&hours[at]).is_none() {
+                return false;
+            }
+            let valid: Vec<f64> = hours[at + 1 - 24..=at].iter().filter_map(value).collect();
+            valid.len() >= MIN_VALID_HOURS && valid.iter().sum::<f64>() / valid.len() as f64 > limit
+        })
+        .map(|at| at as i64)
+        .collect()
+}
+
+/// How a generator lays out its series: record `step * per_step + series`.
+#[derive(Debug, Clone)]
+struct AirLayout {
+    per_day: u64,
+    per_hour: u64,
+    /// `(series index, pollutant)` for the scored pollutants.
+    series: Vec<(u64, &'static str)>,
+}
+
+/// The series of `madrid.air` (one record per series and day): found by
+/// reading day 0 until the date changes.
+fn madrid_air_layout(config: &GenConfig) -> AirLayout {
+    static LAYOUT: OnceLock<AirLayout> = OnceLock::new();
+    LAYOUT
+        .get_or_init(|| {
+            let mut series = Vec::new();
+            let mut first_day = None;
+            let mut per_day = 0;
+            for (index, generated) in datasets::records(config, 0..10_000).enumerate() {
+                let Record::MadridAir(row) = generated.record else {
+                    break;
+                };
+                let day = (row.ano, row.mes, row.dia);
+                if *first_day.get_or_insert(day) != day {
+                    break;
+                }
+                per_day = index as u64 + 1;
+                if let Some(pollutant) = madrid_pollutant(&row.magnitud) {
+                    series.push((index as u64, pollutant));
+                }
+            }
+            AirLayout {
+                per_day: per_day.max(1),
+                per_hour: 0,
+                series,
+            }
+        })
+        .clone()
+}
+
+/// The series of `kz.air` (one record per station, pollutant and hour):
+/// found by reading hour 0 until the time changes.
+fn kz_air_layout(config: &GenConfig) -> AirLayout {
+    static LAYOUT: OnceLock<AirLayout> = OnceLock::new();
+    LAYOUT
+        .get_or_init(|| {
+            let mut series = Vec::new();
+            let mut first_time = None;
+            let mut per_hour = 0;
+            for (index, generated) in datasets::records(config, 0..10_000).enumerate() {
+                let Record::KzAir(reading) = generated.record else {
+                    break;
+                };
+                if first_time.get_or_insert_with(|| reading.time_local.clone())
+                    != &reading.time_local
+                {
+                    break;
+                }
+                per_hour = index as u64 + 1;
+                if let Some(pollutant) = scored_pollutant(&reading.pollutant) {
+                    series.push((index as u64, pollutant));
+                }
+            }
+            AirLayout {
+                per_day: 0,
+                per_hour: per_hour.max(1),
+                series,
+            }
+        })
+        .clone()
+}
+
+// ---------------------------------------------------------------------------
+// Service finder.
+
+/// The service catalogue (CPSV-AP shaped), public.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Catalogue {
+    /// `govlab-service-catalogue/1`.
+    pub format: String,
+    /// What the catalogue is.
+    pub description: String,
+    /// The services.
+    pub services: Vec<Service>,
+}
+
+/// One public service.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Service {
+    /// Stable id, e.g. `ES-NIE`.
+    pub id: String,
+    /// `ES` or `KZ`.
+    pub country: String,
+    /// Names by language (`es`, `ru`, `kk`, `en`).
+    pub name: std::collections::BTreeMap<String, String>,
+    /// The competent authority.
+    pub competent_authority: String,
+    /// Channels.
+    pub channels: Vec<String>,
+    /// Cost.
+    pub cost: String,
+    /// Evidence required.
+    pub evidence: Vec<String>,
+    /// Life events the service belongs to.
+    pub life_events: Vec<String>,
+    /// Keywords by language.
+    pub keywords: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// The catalogue text, as shipped in `scenarios/defs/service-finder/`.
+pub const CATALOGUE_JSON: &str = include_str!("../defs/service-finder/catalogue.json");
+
+/// The parsed service catalogue.
+pub fn catalogue() -> Result<&'static Catalogue, CaseError> {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    if let Some(catalogue) = CATALOGUE.get() {
+        return Ok(catalogue);
+    }
+    let catalogue: Catalogue = serde_json::from_str(CATALOGUE_JSON)
+        .map_err(|err| CaseError::Catalogue(err.to_string()))?;
+    if catalogue.format != "govlab-service-catalogue/1" {
+        return Err(CaseError::Catalogue(format!(
+            "format `{}`",
+            catalogue.format
+        )));
+    }
+    let mut ids = BTreeSet::new();
+    for service in &catalogue.services {
+        if !ids.insert(service.id.as_str()) {
+            return Err(CaseError::Catalogue(format!("duplicate id {}", service.id)));
+        }
+        for language in ["es", "ru", "kk"] {
+            if service.keywords.get(language).is_none_or(Vec::is_empty) {
+                return Err(CaseError::Catalogue(format!(
+                    "{} has no {language} keywords",
+                    service.id
+                )));
+            }
+        }
+    }
+    Ok(CATALOGUE.get_or_init(|| catalogue))
+}
+
+/// Openers, location cues and closers per language; `{place}` is a city.
+struct Phrases {
+    openers: &'static [&'static str],
+    needs: &'static [&'static str],
+    joiners: &'static [&'static str],
+    places_es: &'static [&'static str],
+    places_kz: &'static [&'static str],
+    closers: &'static [&'static str],
+}
+
+fn phrases(language: &str) -> Phrases {
+    match language {
+        "ru" => Phrases {
+            openers: &[
+                "Здравствуйте!",
+                "Добрый день.",
+                "Подскажите пожалуйста,",
+                "Помогите,",
+                "",
+            ],
+            needs: &[
+                "мне нужно {kw}",
+                "как оформить {kw}",
+                "вопрос про {kw}",
+                "что делать с {kw}",
+                "хочу узнать про {kw}",
+            ],
+            joiners: &[" и ещё ", ", а также ", ". Плюс "],
+            places_es: &[
+                "я живу в Мадриде",
+                "мы переехали в Мадрид",
+                "сейчас в Испании, Мадрид",
+            ],
+            places_kz: &[
+                "я в Алматы",
+                "живу в Астане",
+                "мы переехали в Казахстан",
+                "в Шымкенте",
+            ],
+            closers: &["Спасибо.", "Заранее благодарю!", "", "срочно"],
+        },
+        "kk" => Phrases {
+            openers: &["Сәлеметсіз бе!", "Қайырлы күн.", "Көмектесіңізші,", ""],
+            needs: &[
+                "маған {kw} керек",
+                "{kw} қалай рәсімдеймін",
+                "{kw} туралы сұрақ",
+                "{kw} білгім келеді",
+            ],
+            joiners: &[" және ", ", сонымен қатар ", ". Тағы "],
+            places_es: &[
+                "Мадридте тұрамын",
+                "Испанияға көштік, Мадрид",
+                "қазір Мадридтемін",
+            ],
+            places_kz: &[
+                "Алматыда тұрамын",
+                "Астанада тұрамыз",
+                "Қазақстанға көштік",
+                "Шымкенттемін",
+            ],
+            closers: &["Рахмет.", "Алдын ала рахмет!", ""],
+        },
+        _ => Phrases {
+            openers: &["Hola,", "Buenos días.", "Por favor,", "Una pregunta:", ""],
+            needs: &[
+                "necesito {kw}",
+                "¿cómo hago lo de {kw}?",
+                "quiero informarme sobre {kw}",
+                "tengo dudas con {kw}",
+                "qué hay que hacer para {kw}",
+            ],
+            joiners: &[" y también ", ", además ", ". Otra cosa, "],
+            places_es: &[
+                "vivo en Madrid",
+                "acabamos de mudarnos a Madrid",
+                "estoy en Madrid",
+            ],
+            places_kz: &[
+                "vivo en Almaty",
+                "estoy en Astana",
+                "nos mudamos a Kazajistán",
+            ],
+            closers: &["Gracias.", "Un saludo.", "", "gracias de antemano"],
+        },
+    }
+}
+
+/// A citizen's message about `needs` (keywords of each, not the names), in
+/// `language`, with a place cue for `country` and some noise.
+fn situation_text(rng: &mut CaseRng, language: &str, country: &str, needs: &[&Service]) -> String {
+    let phrases = phrases(language);
+    let mut parts: Vec<String> = Vec::new();
+    let opener = *rng.pick(phrases.openers);
+    if !opener.is_empty() {
+        parts.push(opener.to_owned());
+    }
+    let place = if country == "ES" {
+        rng.pick(phrases.places_es)
+    } else {
+        rng.pick(phrases.places_kz)
+    };
+    let mut body = String::new();
+    for (position, service) in needs.iter().enumerate() {
+        let keywords = service
+            .keywords
+            .get(language)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut chosen: Vec<&str> = Vec::new();
+        for _ in 0..2 {
+            if let Some(keyword) = keywords.get(rng.below(keywords.len() as u64) as usize)
+                && !chosen.contains(&keyword.as_str())
+            {
+                chosen.push(keyword);
+            }
+        }
+        if position > 0 {
+            let joiner: &&str = rng.pick(phrases.joiners);
+            body.push_str(joiner);
+        }
+        body.push_str(&(*rng.pick(phrases.needs)).replace("{kw}", &chosen.join(" ")));
+    }
+    if rng.chance(0.5) {
+        parts.push(format!("{place}, {body}"));
+    } else {
+        parts.push(format!("{body}, {place}"));
+    }
+    let closer = *rng.pick(phrases.closers);
+    if !closer.is_empty() {
+        parts.push(closer.to_owned());
+    }
+    let mut text = parts.join(" ");
+    add_noise(rng, &mut text);
+    text
+}
+
+/// Typos, dropped accents and shouting.
+fn add_noise(rng: &mut CaseRng, text: &mut String) {
+    if rng.chance(0.3) {
+        *text = text
+            .chars()
+            .map(|ch| match ch {
+                'á' => 'a',
+                'é' => 'e',
+                'í' => 'i',
+                'ó' => 'o',
+                'ú' => 'u',
+                'ñ' => 'n',
+                'ё' => 'е',
+                other => other,
+            })
+            .collect();
+    }
+    if rng.chance(0.25) {
+        let mut chars: Vec<char> = text.chars().collect();
+        for _ in 0..1 + rng.below(3) {
+            if chars.len() > 4 {
+                let at = 1 + rng.below(chars.len() as u64 - 3) as usize;
+                if chars[at].is_alphabetic() && chars[at + 1].is_alphabetic() {
+                    chars.swap(at, at + 1);
+                }
+            }
+        }
+        *text = chars.into_iter().collect();
+    }
+    if rng.chance(0.08) {
+        *text = text.to_uppercase();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn practice(id: &str, range: Range<u64>) -> Vec<BuiltCase> {
+        build_cases(Scenario::builtin(id).unwrap(), SplitSeed::practice(), range).unwrap()
+    }
+
+    #[test]
+    fn every_payload_validates_against_its_input_schema() {
+        for scenario in crate::scenario::list().unwrap() {
+            for case in practice(scenario.id(), 0..24) {
+                let payload: Value = serde_json::from_str(&case.payload).unwrap();
+                let errors: Vec<String> = scenario
+                    .input_validator()
+                    .iter_errors(&payload)
+                    .map(|err| err.to_string())
+                    .collect();
+                assert!(
+                    errors.is_empty(),
+                    "{} {}: {errors:?}\n{}",
+                    scenario.id(),
+                    case.case_id,
+                    case.payload
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cases_are_deterministic_and_ranges_compose() {
+        for scenario in crate::scenario::list().unwrap() {
+            let whole = practice(scenario.id(), 0..10);
+            let mut parts = practice(scenario.id(), 0..4);
+            parts.extend(practice(scenario.id(), 4..10));
+            assert_eq!(whole, parts, "{}", scenario.id());
+        }
+    }
+
+    #[test]
+    fn the_split_seed_changes_the_cases_and_seeds() {
+        let scenario = Scenario::builtin("appeals-triage").unwrap();
+        let other = SplitSeed {
+            split: Split::Evaluation,
+            seed: 77,
+        };
+        let a = build_cases(scenario, SplitSeed::practice(), 0..4).unwrap();
+        let b = build_cases(scenario, other, 0..4).unwrap();
+        assert_ne!(a[0].payload, b[0].payload);
+        assert_ne!(a[0].seed, b[0].seed);
+        assert!(!a[0].payload.contains(&other.seed.to_string()));
+    }
+
+    #[test]
+    fn expected_residency_records_validate_against_the_target_schema() {
+        let adapters = Adapters::shared().unwrap();
+        for case in practice("cross-border-residency", 0..40) {
+            let CaseTruth::Residency(truth) = &case.truth else {
+                panic!("not a residency case")
+            };
+            let outcome = adapters
+                .validate(truth.target_schema, &truth.expected)
+                .unwrap();
+            assert!(
+                outcome.passed(),
+                "{}: {:?}\n{}",
+                case.case_id,
+                outcome.findings,
+                truth.expected
+            );
+        }
+    }
+
+    #[test]
+    fn spanish_names_get_a_cyrillic_spelling() {
+        assert_eq!(spanish_to_cyrillic("José Luis"), "Хосе Луис");
+        assert_eq!(spanish_to_cyrillic("Sánchez-Chacón"), "Санчес-Чакон");
+        assert_eq!(spanish_to_cyrillic("Guillermo"), "Гильермо");
+        assert_eq!(spanish_to_cyrillic("Esperanza Núñez"), "Эсперанса Нуньес");
+    }
+
+    #[test]
+    fn the_catalogue_is_complete() {
+        let catalogue = catalogue().unwrap();
+        assert!(
+            (40..=60).contains(&catalogue.services.len()),
+            "{}",
+            catalogue.services.len()
+        );
+        for country in ["ES", "KZ"] {
+            assert!(
+                catalogue
+                    .services
+                    .iter()
+                    .filter(|s| s.country == country)
+                    .count()
+                    >= 20
+            );
+        }
+    }
+
+    #[test]
+    fn daily_thresholds_need_enough_valid_hours() {
+        let hour = |value: f64, valid: bool| AirHour {
+            time: String::new(),
+            value: Some(value),
+            valid,
+        };
+        let mut hours: Vec<AirHour> = (0..72).map(|_| hour(20.0, true)).collect();
+        assert_eq!(exceedance_hours("PM2.5", &hours).len(), 48);
+        for slot in hours.iter_mut().take(40).skip(20) {
+            slot.valid = false;
+        }
+        let exceed = exceedance_hours("PM2.5", &hours);
+        assert!(
+            !exceed.contains(&30),
+            "hour 30 has too few valid values in its 24 h"
+        );
+        assert!(exceed.contains(&60));
+        assert!(!exceedance_hours("CO", &hours).is_empty());
+        assert!(exceedance_hours("PM10", &hours).is_empty());
+    }
+}

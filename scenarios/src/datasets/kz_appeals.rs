@@ -1,0 +1,350 @@
+//! `kz.appeals`: e-Otinish-style appeals under the 2020 Administrative
+//! Procedural Code — type, language, applicant (a `kz.citizens` record),
+//! addressee body, free text in Kazakh or Russian, UTC+5 registration and
+//! a deadline of 15 working days on the Kazakh calendar. Truth: category,
+//! the competent body, priority and whether the appeal was misrouted.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::Context;
+use super::codelists::CODELISTS;
+use super::kz_citizens;
+use super::rng::{RecordRng, Weighted};
+use super::text::{
+    CITIZEN_NOISE, KAZAKH_CLOSERS, RUSSIAN_CLOSERS, add_noise, fill, join_sentences, kazakh_bodies,
+    kazakh_openers, russian_bodies, russian_openers,
+};
+use super::time::{Date, kz_add_working_days, timestamp};
+
+/// An appeal in `kz.appeals`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KzAppeal {
+    /// `OT-2025-0000001`.
+    pub id: String,
+    /// `proposal`, `application`, `complaint`, `request` or `response`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `kk` or `ru`.
+    pub language: String,
+    /// The applicant's IIN (a `kz.citizens` record).
+    pub applicant_iin: String,
+    /// Surname, name and patronymic in the appeal's language.
+    pub applicant_name: String,
+    /// KATO of the region the appeal concerns (oblast or city level).
+    pub region_kato: String,
+    /// Code of the body the appeal was sent to (`kz_bodies.csv`).
+    pub addressee_body: String,
+    /// The applicant's text.
+    pub text: String,
+    /// Registration, `+05:00`.
+    pub registered_at: String,
+    /// Reply deadline: 15 working days after registration.
+    pub deadline: String,
+    /// `eotinish_portal`, `egov_mobile`, `paper` or `reception`.
+    pub channel: String,
+}
+
+/// Ground truth of an appeal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KzAppealTruth {
+    /// The appeal id.
+    pub id: String,
+    /// Category code (`appeal_categories.csv`).
+    pub category: String,
+    /// The competent body's code.
+    pub correct_body: String,
+    /// `low`, `medium`, `high` or `urgent`.
+    pub priority: String,
+    /// True when `addressee_body` differs from `correct_body`.
+    pub misrouted: bool,
+}
+
+const TYPES: &[(&str, f64)] = &[
+    ("application", 45.0),
+    ("complaint", 30.0),
+    ("proposal", 10.0),
+    ("request", 10.0),
+    ("response", 5.0),
+];
+
+const CATEGORIES: &[(&str, f64)] = &[
+    ("housing", 12.0),
+    ("social_services", 11.0),
+    ("roads", 9.0),
+    ("waste_cleaning", 7.0),
+    ("public_health", 8.0),
+    ("education", 8.0),
+    ("citizen_services", 6.0),
+    ("public_transport", 6.0),
+    ("public_safety", 5.0),
+    ("employment", 6.0),
+    ("street_lighting", 3.0),
+    ("green_areas", 3.0),
+    ("traffic_parking", 4.0),
+    ("air_quality", 3.0),
+    ("noise", 2.0),
+    ("taxes", 3.0),
+    ("culture_sports", 2.0),
+    ("animals", 2.0),
+];
+
+const CHANNELS: &[(&str, f64)] = &[
+    ("eotinish_portal", 45.0),
+    ("egov_mobile", 35.0),
+    ("paper", 10.0),
+    ("reception", 10.0),
+];
+
+/// Streets named in appeals: (Russian, abbreviated type; Kazakh name).
+const STREETS: &[(&str, &str)] = &[
+    ("ул. Абая", "Абай"),
+    ("ул. Жамбыла", "Жамбыл"),
+    ("ул. Толе би", "Төле би"),
+    ("ул. Кунаева", "Қонаев"),
+    ("ул. Сатпаева", "Сәтбаев"),
+    ("пр. Республики", "Республика"),
+    ("ул. Бейбитшилик", "Бейбітшілік"),
+    ("ул. Абылай хана", "Абылай хан"),
+    ("ул. Желтоксан", "Желтоқсан"),
+    ("ул. Байтурсынова", "Байтұрсынов"),
+    ("ул. Момышулы", "Момышұлы"),
+    ("ул. Ауэзова", "Әуезов"),
+    ("пр. Достык", "Достық"),
+    ("ул. Кабанбай батыра", "Қабанбай батыр"),
+    ("ул. Сейфуллина", "Сейфуллин"),
+];
+
+struct Tables {
+    types: Weighted,
+    categories: Weighted,
+    channels: Weighted,
+    hours: Weighted,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
+    types: Weighted::new(TYPES.iter().map(|&(_, weight)| weight)),
+    categories: Weighted::new(CATEGORIES.iter().map(|&(_, weight)| weight)),
+    channels: Weighted::new(CHANNELS.iter().map(|&(_, weight)| weight)),
+    hours: Weighted::new([
+        0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4.0, 6.5, 7.0, 6.5, 5.5, 5.5, 6.0, 5.5, 5.0, 4.5,
+        3.5, 3.0, 2.5, 2.0, 1.2, 0.6,
+    ]),
+});
+
+fn priority(rng: &mut RecordRng, kind: &str, category: &str) -> &'static str {
+    if kind == "response" {
+        return "low";
+    }
+    let urgent_prone = matches!(
+        category,
+        "public_safety" | "housing" | "animals" | "public_health"
+    );
+    let roll = rng.unit();
+    match urgent_prone {
+        true if roll < 0.08 => "urgent",
+        _ if roll < 0.25 => "high",
+        _ if roll < 0.75 => "medium",
+        _ => "low",
+    }
+}
+
+/// The top-level region (oblast or city) of a KATO code.
+fn top_region(kato: &str) -> String {
+    CODELISTS
+        .region(kato)
+        .filter(|region| !region.parent.is_empty())
+        .map_or_else(|| kato.to_owned(), |region| region.parent.clone())
+}
+
+/// Generates appeal `index` and its truth.
+pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTruth) {
+    let mut rng = context.key.record(index);
+    let tables = &*TABLES;
+    let lists = &*CODELISTS;
+
+    let applicant = kz_citizens::pick_adult(context, &mut rng);
+    let region_kato = top_region(&applicant.address.kato);
+    let region = lists.region(&region_kato);
+    let kind = TYPES[tables.types.sample(&mut rng)].0;
+    let category = CATEGORIES[tables.categories.sample(&mut rng)].0;
+    let body_kind = lists
+        .categories
+        .iter()
+        .find(|row| row.code == category)
+        .map_or("akimat", |row| row.kz_body_kind.as_str());
+    let correct_body = format!("{body_kind}:{region_kato}");
+    let misrouted = rng.chance(0.15);
+    let addressee = if misrouted {
+        // Typical mistakes: the akimat for everything, the ministry instead
+        // of its regional office, the right kind of body in another region.
+        let candidates: Vec<&str> = match rng.below(3) {
+            0 => lists
+                .bodies
+                .iter()
+                .filter(|body| body.region == region_kato && body.code != correct_body)
+                .map(|body| body.code.as_str())
+                .collect(),
+            1 => lists
+                .bodies
+                .iter()
+                .filter(|body| body.region.is_empty())
+                .map(|body| body.code.as_str())
+                .collect(),
+            _ => lists
+                .bodies
+                .iter()
+                .filter(|body| body.kind == body_kind && body.code != correct_body)
+                .map(|body| body.code.as_str())
+                .collect(),
+        };
+        if candidates.is_empty() {
+            format!("akimat:{region_kato}")
+        } else {
+            rng.pick(&candidates).to_string()
+        }
+    } else {
+        correct_body.clone()
+    };
+    let misrouted = addressee != correct_body;
+    let priority = priority(&mut rng, kind, category);
+
+    let kazakh = kz_citizens::has_kazakh_name(&applicant) && rng.chance(0.6);
+    let language = if kazakh { "kk" } else { "ru" };
+    let applicant_name = {
+        let (surname, given, patronymic) = if kazakh {
+            (
+                &applicant.surname_kk,
+                &applicant.given_name_kk,
+                &applicant.patronymic_kk,
+            )
+        } else {
+            (
+                &applicant.surname_ru,
+                &applicant.given_name_ru,
+                &applicant.patronymic_ru,
+            )
+        };
+        match patronymic {
+            Some(patronymic) => format!("{surname} {given} {patronymic}"),
+            None => format!("{surname} {given}"),
+        }
+    };
+
+    let (street_ru, street_kk) = *rng.pick(STREETS);
+    let n = (2 + rng.below(10)).to_string();
+    let (city_ru, city_kk) = region.map_or(("Алматы", "Алматы"), |region| {
+        (region.center_ru.as_str(), region.center_kk.as_str())
+    });
+    let mut body = String::new();
+    let (openers, closers, template) = if kazakh {
+        (
+            kazakh_openers(kind),
+            KAZAKH_CLOSERS,
+            *rng.pick(kazakh_bodies(category)),
+        )
+    } else {
+        (
+            russian_openers(kind),
+            RUSSIAN_CLOSERS,
+            *rng.pick(russian_bodies(category)),
+        )
+    };
+    let slots = [
+        ("street", if kazakh { street_kk } else { street_ru }),
+        ("city", if kazakh { city_kk } else { city_ru }),
+        ("n", n.as_str()),
+    ];
+    fill(template, &slots, &mut body);
+    if matches!(priority, "high" | "urgent") && rng.chance(0.6) {
+        body.push(' ');
+        body.push_str(if kazakh {
+            rng.pick::<&str>(&["Шұғыл!", "Өмірге қауіп төніп тұр."])
+        } else {
+            rng.pick::<&str>(&["Срочно!", "Есть угроза жизни.", "Ситуация критическая."])
+        });
+    }
+    let opener = *rng.pick(openers);
+    let closer = *rng.pick(closers);
+    let mut text = String::new();
+    join_sentences(&[opener, body.as_str(), closer], &mut text);
+    add_noise(&mut text, CITIZEN_NOISE, &mut rng);
+
+    let day = Date::new(2025, 1, 1).add_days(rng.below(365) as i64);
+    let hour = tables.hours.sample(&mut rng) as u32;
+    let registered_at = timestamp(day, hour, rng.below(60) as u32, rng.below(60) as u32, 5);
+    let deadline = kz_add_working_days(day, 15).iso();
+
+    let appeal = KzAppeal {
+        id: format!("OT-2025-{:07}", index + 1),
+        kind: kind.to_owned(),
+        language: language.to_owned(),
+        applicant_iin: applicant.iin,
+        applicant_name,
+        region_kato,
+        addressee_body: addressee,
+        text,
+        registered_at,
+        deadline,
+        channel: CHANNELS[tables.channels.sample(&mut rng)].0.to_owned(),
+    };
+    let truth = KzAppealTruth {
+        id: appeal.id.clone(),
+        category: category.to_owned(),
+        correct_body,
+        priority: priority.to_owned(),
+        misrouted,
+    };
+    (appeal, truth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datasets::{Dataset, GenConfig, Split};
+
+    #[test]
+    fn appeals_link_to_citizens_and_bodies() {
+        let config = GenConfig {
+            population: 50,
+            ..GenConfig::new(Dataset::KzAppeals, Split::Practice, 2)
+        };
+        let context = Context::new(&config);
+        let citizens: Vec<String> = (0..50)
+            .map(|index| kz_citizens::generate(&context.citizens, index).iin)
+            .collect();
+        let lists = &*CODELISTS;
+        let mut misrouted = 0;
+        let mut languages = [0; 2];
+        for index in 0..2000 {
+            let (appeal, truth) = generate(&context, index);
+            assert!(citizens.contains(&appeal.applicant_iin));
+            let birth_year = crate::datasets::ids::iin_birth(&appeal.applicant_iin)
+                .map(|((year, _, _), _)| year);
+            assert!(
+                birth_year.is_some_and(|year| year <= 2005),
+                "{}",
+                appeal.applicant_iin
+            );
+            assert!(
+                lists
+                    .bodies
+                    .iter()
+                    .any(|body| body.code == appeal.addressee_body)
+            );
+            assert!(
+                lists
+                    .bodies
+                    .iter()
+                    .any(|body| body.code == truth.correct_body)
+            );
+            assert_eq!(truth.misrouted, appeal.addressee_body != truth.correct_body);
+            misrouted += usize::from(truth.misrouted);
+            languages[usize::from(appeal.language == "kk")] += 1;
+            assert!(appeal.deadline.as_str() > &appeal.registered_at[..10]);
+        }
+        assert!((200..420).contains(&misrouted), "{misrouted}");
+        assert!(languages.iter().all(|&count| count > 400), "{languages:?}");
+    }
+}

@@ -1,0 +1,189 @@
+//! `family-support` scoring: recall@k and precision@k of the agent's risk
+//! ranking against the hidden model's high/critical households, overlap of
+//! the named factors, the explanation checks, and fairness across region,
+//! household language and sex of the head of household.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use govlab_scoring::metrics::{fairness, precision_at_k, recall_at_k};
+use govlab_scoring::scorecard::ComplianceCheck;
+use serde_json::Value;
+
+use super::{Evaluation, Report, figures, share};
+use crate::cases::FamilyTruth;
+
+/// Share of a pilot's cases the lab can visit: k = ⌈10 % of cases⌉.
+const K_SHARE: f64 = 0.10;
+
+#[derive(Debug, Clone)]
+struct Row {
+    score: f64,
+    flagged: bool,
+    at_risk: bool,
+    overlap: Option<f64>,
+    groups: [String; 3],
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Family {
+    rows: Vec<Row>,
+    explanation_present: ComplianceCheck,
+    explanation_real_fields: ComplianceCheck,
+}
+
+impl Family {
+    pub(super) fn observe(
+        &mut self,
+        truth: &FamilyTruth,
+        output: Option<&Value>,
+        report: &mut Report<'_>,
+    ) {
+        let score = output
+            .and_then(|o| o.get("risk_score"))
+            .and_then(Value::as_f64)
+            .filter(|s| s.is_finite())
+            .unwrap_or(-1.0);
+        let flagged = output
+            .and_then(|o| o.get("flag"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let factors: Vec<&str> = output
+            .and_then(|o| o.get("top_factors"))
+            .and_then(Value::as_array)
+            .map(|items| items.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let overlap = (truth.at_risk && !truth.top_factors.is_empty()).then(|| {
+            let named: BTreeSet<&str> = factors.iter().copied().collect();
+            let hits = truth
+                .top_factors
+                .iter()
+                .filter(|f| named.contains(f.as_str()))
+                .count();
+            share(hits as u64, truth.top_factors.len() as u64)
+        });
+        if output.is_some() {
+            if flagged {
+                self.explanation_present.checked += 1;
+                if factors.is_empty() {
+                    report(
+                        "GL-FS-001",
+                        "/top_factors".to_owned(),
+                        "the household is flagged but no factor explains why".to_owned(),
+                    );
+                } else {
+                    self.explanation_present.passed += 1;
+                }
+            }
+            if !factors.is_empty() {
+                self.explanation_real_fields.checked += 1;
+                let unknown: Vec<&str> = factors
+                    .iter()
+                    .copied()
+                    .filter(|f| !truth.param_names.contains(*f))
+                    .collect();
+                if unknown.is_empty() {
+                    self.explanation_real_fields.passed += 1;
+                } else {
+                    report(
+                        "GL-FS-002",
+                        "/top_factors".to_owned(),
+                        format!("not fields of the household: {}", unknown.join(", ")),
+                    );
+                }
+            }
+        }
+        self.rows.push(Row {
+            score,
+            flagged,
+            at_risk: truth.at_risk,
+            overlap,
+            groups: [
+                truth.region.clone(),
+                truth.household_language.clone(),
+                truth.head_sex.clone(),
+            ],
+        });
+    }
+
+    pub(super) fn finish(self) -> Evaluation {
+        let n = self.rows.len();
+        let k = ((n as f64) * K_SHARE).ceil() as usize;
+        let mut order: Vec<usize> = (0..n).collect();
+        // Highest score first; ties keep case order, so the ranking is stable.
+        order.sort_by(|&a, &b| {
+            self.rows[b]
+                .score
+                .total_cmp(&self.rows[a].score)
+                .then(a.cmp(&b))
+        });
+        let ranking: Vec<usize> = order
+            .into_iter()
+            .filter(|&i| self.rows[i].score >= 0.0)
+            .collect();
+        let relevant: BTreeSet<usize> = (0..n).filter(|&i| self.rows[i].at_risk).collect();
+        let overlaps: Vec<f64> = self.rows.iter().filter_map(|row| row.overlap).collect();
+        let correct_flags = self
+            .rows
+            .iter()
+            .filter(|row| row.flagged == row.at_risk)
+            .count() as u64;
+        let metrics = BTreeMap::from([
+            (
+                "recall_at_k".to_owned(),
+                recall_at_k(&ranking, &relevant, k),
+            ),
+            (
+                "precision_at_k".to_owned(),
+                precision_at_k(&ranking, &relevant, k),
+            ),
+            (
+                "factor_overlap".to_owned(),
+                if overlaps.is_empty() {
+                    0.0
+                } else {
+                    overlaps.iter().sum::<f64>() / overlaps.len() as f64
+                },
+            ),
+            ("flag_accuracy".to_owned(), share(correct_flags, n as u64)),
+        ]);
+        let mut fairness_figures = BTreeMap::new();
+        for (slot, attribute) in ["region", "household_language", "head_sex"]
+            .into_iter()
+            .enumerate()
+        {
+            let rows: Vec<(String, (bool, bool))> = self
+                .rows
+                .iter()
+                .map(|row| {
+                    (
+                        row.groups[slot].clone(),
+                        (row.flagged == row.at_risk, row.flagged),
+                    )
+                })
+                .collect();
+            let report = fairness(
+                &rows,
+                |rows: &[(bool, bool)]| {
+                    share(
+                        rows.iter().filter(|r| r.0).count() as u64,
+                        rows.len() as u64,
+                    )
+                },
+                |row: &(bool, bool)| row.1,
+            );
+            fairness_figures.insert(attribute.to_owned(), figures(&report));
+        }
+        Evaluation {
+            metrics,
+            fidelity: BTreeMap::new(),
+            compliance: BTreeMap::from([
+                ("explanation_present".to_owned(), self.explanation_present),
+                (
+                    "explanation_real_fields".to_owned(),
+                    self.explanation_real_fields,
+                ),
+            ]),
+            fairness: fairness_figures,
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! Per-scenario scoring: each scenario's evaluator compares agent outputs
+//! with the host-side truth, case by case, and turns the whole pilot into the
+//! figures of a [`PilotResults`] (effectiveness metrics, fidelity,
+//! compliance checks and fairness) using `govlab-scoring`'s metric
+//! functions.
+//!
+//! Outputs arrive in case order. An output that is missing (the agent
+//! trapped or declined) or failed the output schema counts as no answer:
+//! every effectiveness metric counts it as wrong.
+
+mod air;
+mod appeals;
+mod family;
+mod finder;
+mod residency;
+
+use std::collections::BTreeMap;
+
+use govlab_scoring::metrics::FairnessReport;
+use govlab_scoring::scorecard::{ComplianceCheck, FairnessFigures, PilotResults};
+use serde_json::Value;
+
+use crate::cases::CaseTruth;
+use crate::scenario::{MetricKind, Scenario, ScenarioKind};
+
+/// One problem found in an agent's output, with a stable rule id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The case id.
+    pub case_id: String,
+    /// Stable rule id, e.g. `GL-OUT-002`.
+    pub rule: &'static str,
+    /// JSON pointer into the output (empty for the whole output).
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Rule ids the runner and evaluators use, with what each means.
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "GL-OUT-001",
+        "the agent's output is not JSON or over the output cap",
+    ),
+    (
+        "GL-OUT-002",
+        "the output does not validate against the scenario's output schema",
+    ),
+    ("GL-AT-001", "a drafted reply is not marked as AI-generated"),
+    ("GL-AT-002", "the output repeats the applicant's IIN"),
+    (
+        "GL-FS-001",
+        "a flagged household has no explanation factors",
+    ),
+    (
+        "GL-FS-002",
+        "an explanation factor is not a field of the household",
+    ),
+    (
+        "GL-CR-001",
+        "the record does not validate against the target-country schema",
+    ),
+    ("GL-CR-002", "the output names the wrong target schema"),
+    ("GL-AQ-001", "an alert's time is not an hour of the window"),
+    (
+        "GL-AQ-002",
+        "an alert lacks a required language or is in the wrong script",
+    ),
+    ("GL-SF-001", "a service id is not in the catalogue"),
+];
+
+/// The metrics a scenario's evaluator computes, in order, with their kind;
+/// the scenario file must list exactly these.
+pub fn metric_names(kind: ScenarioKind) -> Vec<(&'static str, MetricKind)> {
+    use MetricKind::{Score, Shown};
+    match kind {
+        ScenarioKind::AppealsTriage => vec![
+            ("category_macro_f1", Score),
+            ("priority_macro_f1", Score),
+            ("routing_accuracy", Score),
+            ("urgent_recall", Score),
+            ("misrouted_recall", Score),
+            ("misrouted_precision", Shown),
+        ],
+        ScenarioKind::FamilySupport => vec![
+            ("recall_at_k", Score),
+            ("precision_at_k", Score),
+            ("factor_overlap", Score),
+            ("flag_accuracy", Shown),
+        ],
+        ScenarioKind::CrossBorderResidency => vec![
+            ("target_schema_valid", Score),
+            ("field_fidelity", Score),
+            ("identifier_accuracy", Score),
+        ],
+        ScenarioKind::AirQualityAlerts => vec![
+            ("alert_precision", Score),
+            ("alert_recall", Score),
+            ("episode_detection", Score),
+            ("mean_lead_time_hours", Shown),
+        ],
+        ScenarioKind::ServiceFinder => vec![("top3_accuracy", Score), ("mrr", Score)],
+    }
+}
+
+/// The protected attributes a scenario can compare groups on.
+pub fn fairness_attributes(kind: ScenarioKind) -> &'static [&'static str] {
+    match kind {
+        ScenarioKind::AppealsTriage | ScenarioKind::ServiceFinder => &["language"],
+        ScenarioKind::FamilySupport => &["region", "household_language", "head_sex"],
+        ScenarioKind::CrossBorderResidency => &["direction"],
+        ScenarioKind::AirQualityAlerts => &["city"],
+    }
+}
+
+/// What an evaluator concluded about a pilot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evaluation {
+    /// Metrics by name (scored and shown).
+    pub metrics: BTreeMap<String, f64>,
+    /// Fidelity shares for interoperability.
+    pub fidelity: BTreeMap<String, f64>,
+    /// Compliance checks.
+    pub compliance: BTreeMap<String, ComplianceCheck>,
+    /// Fairness per attribute (only the scenario's configured groups).
+    pub fairness: BTreeMap<String, FairnessFigures>,
+}
+
+impl Evaluation {
+    /// Copies the figures into `results`, splitting metrics into scored and
+    /// shown as the scenario declares.
+    pub fn fill(&self, scenario: &Scenario, results: &mut PilotResults) {
+        for metric in &scenario.def().metrics {
+            let value = self.metrics.get(&metric.name).copied().unwrap_or(0.0);
+            match metric.kind {
+                MetricKind::Score => results.effectiveness.insert(metric.name.clone(), value),
+                MetricKind::Shown => results
+                    .effectiveness_shown
+                    .insert(metric.name.clone(), value),
+            };
+        }
+        results
+            .fidelity
+            .extend(self.fidelity.iter().map(|(k, v)| (k.clone(), *v)));
+        results
+            .compliance
+            .extend(self.compliance.iter().map(|(k, v)| (k.clone(), *v)));
+        results
+            .fairness
+            .extend(self.fairness.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+}
+
+/// Accumulates a pilot's cases, in order, for one scenario.
+#[derive(Debug)]
+pub struct Evaluator {
+    inner: Inner,
+    groups: Vec<String>,
+}
+
+#[derive(Debug)]
+enum Inner {
+    Appeals(appeals::Appeals),
+    Family(family::Family),
+    Residency(residency::Residency),
+    Air(air::Air),
+    Finder(finder::Finder),
+}
+
+impl Evaluator {
+    /// An empty evaluator for `scenario`.
+    pub fn new(scenario: &Scenario) -> Evaluator {
+        let inner = match scenario.kind() {
+            ScenarioKind::AppealsTriage => Inner::Appeals(appeals::Appeals::default()),
+            ScenarioKind::FamilySupport => Inner::Family(family::Family::default()),
+            ScenarioKind::CrossBorderResidency => Inner::Residency(residency::Residency::default()),
+            ScenarioKind::AirQualityAlerts => Inner::Air(air::Air::default()),
+            ScenarioKind::ServiceFinder => Inner::Finder(finder::Finder::default()),
+        };
+        Evaluator {
+            inner,
+            groups: scenario.def().fairness.groups.clone(),
+        }
+    }
+
+    /// Adds one case: its truth and the agent's schema-valid output (`None`
+    /// when there is none). Returns the findings about the output.
+    pub fn observe(
+        &mut self,
+        case_id: &str,
+        truth: &CaseTruth,
+        output: Option<&Value>,
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut report = |rule: &'static str, location: String, message: String| {
+            findings.push(Finding {
+                case_id: case_id.to_owned(),
+                rule,
+                location,
+                message,
+            });
+        };
+        match (&mut self.inner, truth) {
+            (Inner::Appeals(eval), CaseTruth::Appeal(truth)) => {
+                eval.observe(truth, output, &mut report)
+            }
+            (Inner::Family(eval), CaseTruth::Family(truth)) => {
+                eval.observe(truth, output, &mut report)
+            }
+            (Inner::Residency(eval), CaseTruth::Residency(truth)) => {
+                eval.observe(truth, output, &mut report)
+            }
+            (Inner::Air(eval), CaseTruth::Air(truth)) => eval.observe(truth, output, &mut report),
+            (Inner::Finder(eval), CaseTruth::Service(truth)) => {
+                eval.observe(truth, output, &mut report)
+            }
+            // A truth of another scenario cannot come from `build_cases`; it
+            // scores as no answer.
+            _ => {}
+        }
+        findings
+    }
+
+    /// The pilot's figures.
+    pub fn finish(self) -> Evaluation {
+        let mut evaluation = match self.inner {
+            Inner::Appeals(eval) => eval.finish(),
+            Inner::Family(eval) => eval.finish(),
+            Inner::Residency(eval) => eval.finish(),
+            Inner::Air(eval) => eval.finish(),
+            Inner::Finder(eval) => eval.finish(),
+        };
+        evaluation
+            .fairness
+            .retain(|attribute, _| self.groups.contains(attribute));
+        evaluation
+    }
+}
+
+/// The callback evaluators report findings through.
+type Report<'a> = dyn FnMut(&'static str, String, String) + 'a;
+
+/// Scoring's fairness figures from a report.
+fn figures<G>(report: &FairnessReport<G>) -> FairnessFigures {
+    FairnessFigures {
+        largest_gap: report.largest_gap,
+        positive_rate_ratio: report.positive_rate_ratio,
+    }
+}
+
+/// `numerator / denominator`, 0 when empty.
+fn share(numerator: u64, denominator: u64) -> f64 {
+    if denominator == 0 {
+        0.0
+    } else {
+        numerator as f64 / denominator as f64
+    }
+}
+
+/// Every string inside a JSON value, for leak and echo checks.
+fn contains_text(value: &Value, needle: &str) -> bool {
+    match value {
+        Value::String(text) => text.contains(needle),
+        Value::Array(items) => items.iter().any(|item| contains_text(item, needle)),
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, item)| key.contains(needle) || contains_text(item, needle)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::cases::AppealTruth;
+
+    fn appeal(category: &str, body: &str, priority: &str, misrouted: bool) -> CaseTruth {
+        CaseTruth::Appeal(AppealTruth {
+            category: category.to_owned(),
+            responsible_body: body.to_owned(),
+            priority: priority.to_owned(),
+            misrouted,
+            language: "ru".to_owned(),
+            applicant_iin: Some("900101300007".to_owned()),
+        })
+    }
+
+    fn evaluate(cases: &[(CaseTruth, Option<Value>)]) -> (Evaluation, Vec<Finding>) {
+        let scenario = Scenario::builtin("appeals-triage").unwrap();
+        let mut evaluator = Evaluator::new(scenario);
+        let mut findings = Vec::new();
+        for (index, (truth, output)) in cases.iter().enumerate() {
+            findings.extend(evaluator.observe(&format!("AT-{index}"), truth, output.as_ref()));
+        }
+        (evaluator.finish(), findings)
+    }
+
+    #[test]
+    fn perfect_answers_score_one_and_missing_answers_zero() {
+        let truths = [
+            appeal("roads", "roads_transport:750000000", "urgent", true),
+            appeal("housing", "housing_utilities:750000000", "low", false),
+        ];
+        let perfect: Vec<(CaseTruth, Option<Value>)> = truths
+            .iter()
+            .map(|truth| {
+                let CaseTruth::Appeal(t) = truth else {
+                    unreachable!()
+                };
+                let output = json!({
+                    "category": t.category, "responsible_body": t.responsible_body,
+                    "priority": t.priority, "misrouted": t.misrouted,
+                    "reply_draft": {"language": "ru", "text": "Ответ", "ai_generated": true},
+                });
+                (truth.clone(), Some(output))
+            })
+            .collect();
+        let (evaluation, findings) = evaluate(&perfect);
+        assert!(findings.is_empty(), "{findings:?}");
+        for name in [
+            "category_macro_f1",
+            "priority_macro_f1",
+            "routing_accuracy",
+            "urgent_recall",
+        ] {
+            assert_eq!(evaluation.metrics[name], 1.0, "{name}");
+        }
+        assert_eq!(
+            evaluation.compliance["ai_label"],
+            ComplianceCheck {
+                passed: 2,
+                checked: 2
+            }
+        );
+
+        let missing: Vec<(CaseTruth, Option<Value>)> =
+            truths.iter().map(|t| (t.clone(), None)).collect();
+        let (evaluation, _) = evaluate(&missing);
+        for name in [
+            "category_macro_f1",
+            "routing_accuracy",
+            "urgent_recall",
+            "misrouted_recall",
+        ] {
+            assert_eq!(evaluation.metrics[name], 0.0, "{name}");
+        }
+    }
+
+    #[test]
+    fn unlabelled_replies_and_echoed_identifiers_are_findings() {
+        let output = json!({
+            "category": "roads", "responsible_body": "x", "priority": "low", "misrouted": false,
+            "reply_draft": {"language": "ru", "text": "ИИН 900101300007", "ai_generated": false},
+        });
+        let (evaluation, findings) =
+            evaluate(&[(appeal("roads", "y", "low", false), Some(output))]);
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["GL-AT-001", "GL-AT-002"]);
+        assert_eq!(
+            evaluation.compliance["ai_label"],
+            ComplianceCheck {
+                passed: 0,
+                checked: 1
+            }
+        );
+        assert_eq!(
+            evaluation.compliance["no_identifier_echo"],
+            ComplianceCheck {
+                passed: 0,
+                checked: 1
+            }
+        );
+        assert!(RULES.iter().any(|(id, _)| *id == "GL-AT-001"));
+    }
+}

@@ -1,0 +1,734 @@
+//! The pilot runner: streams a scenario's cases through the sandbox in
+//! parallel, checks every output against the scenario's output schema,
+//! records telemetry, scores the outputs and computes the scorecard.
+//!
+//! [`run_pilot`] is a plain library function with no global mutable state
+//! and no assumption of one pilot per process, so a worker can run it for a
+//! portal job. Cases are built and scored in chunks
+//! ([`RunnerConfig::chunk_size`]): building and scoring of one chunk
+//! overlap with the agent running the next, and memory stays bounded by a
+//! chunk's payloads and reports, however large the pilot.
+//!
+//! Reproducibility: the scorecard depends only on the agent's bytes, the
+//! scenario definition and the split seed. Case seeds, clocks and payloads
+//! are derived from them ([`crate::cases`]), the sandbox is deterministic
+//! (fuel, virtual clocks, seeded random), outputs are scored in case order,
+//! and every figure is rounded in the scorecard. Wall times are reported
+//! beside it, never in the signed part.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use govlab_sandbox::{CaseReport, HostServices, LoadedAgent, Outcome as SandboxOutcome, Sandbox};
+use govlab_scoring::certificate::{LabKey, SignedScorecard};
+use govlab_scoring::outcome::Outcome;
+use govlab_scoring::report::{ReportEntry, render_html};
+use govlab_scoring::scorecard::{PilotResults, Scorecard, ScorecardError};
+use govlab_scoring::telemetry::{
+    CaseRecord, PilotLabels, PilotTelemetry, TelemetryConfig, TelemetrySummary,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::cases::{BuiltCase, CaseError, SplitSeed, build_cases};
+use crate::datasets::{self, Split};
+use crate::evaluate::{Evaluator, Finding};
+use crate::scenario::{Scenario, ScenarioError};
+use crate::services::{LabServices, ServicesError};
+
+/// A pilot could not run (the agent's own failures are outcomes, not errors).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunnerError {
+    /// The scenario is unknown or its definition is broken.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Cases could not be built.
+    #[error(transparent)]
+    Cases(#[from] CaseError),
+    /// The sandbox could not start.
+    #[error("cannot start the sandbox")]
+    Sandbox(#[from] govlab_sandbox::SandboxError),
+    /// The sandbox refused the agent.
+    #[error("the sandbox refused the agent (run `govlab agent check FILE.wasm` for details)")]
+    Load(#[from] govlab_sandbox::LoadError),
+    /// The lab's services did not load.
+    #[error(transparent)]
+    Services(#[from] ServicesError),
+    /// Telemetry could not start.
+    #[error(transparent)]
+    Telemetry(#[from] govlab_scoring::telemetry::TelemetryError),
+    /// The scorecard could not be computed.
+    #[error(transparent)]
+    Scorecard(#[from] ScorecardError),
+    /// A rerun was asked for with another agent than the scorecard's.
+    #[error(
+        "the agent's SHA-256 is {actual} but the scorecard was made by {expected}; pass the agent file the pilot ran"
+    )]
+    WrongAgent {
+        /// The scorecard's agent.
+        expected: String,
+        /// The file's.
+        actual: String,
+    },
+    /// A rerun was asked for a scenario version this build does not have.
+    #[error(
+        "the scorecard is for {scenario} {expected} but this govlab has version {actual}; rerun with the govlab release that made it"
+    )]
+    WrongVersion {
+        /// The scenario id.
+        scenario: String,
+        /// The scorecard's version.
+        expected: String,
+        /// This build's version.
+        actual: String,
+    },
+    /// The split seed could not be resolved.
+    #[error(transparent)]
+    Seed(#[from] datasets::DatasetError),
+}
+
+/// Which pilot to run.
+#[derive(Debug, Clone, Copy)]
+pub struct PilotSpec<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The split and its seed.
+    pub split: SplitSeed,
+    /// How many cases to run: cases `0..n` of the split. `None` runs the
+    /// split's size from the definition. More than the split's size is
+    /// allowed (load tests): the generators are indexed, so the extra cases
+    /// are as deterministic as the rest.
+    pub cases: Option<u64>,
+}
+
+impl PilotSpec<'_> {
+    /// Cases this pilot runs.
+    pub fn cases(&self) -> u64 {
+        self.cases
+            .unwrap_or_else(|| self.scenario.split_size(self.split.split))
+    }
+}
+
+/// How the runner works.
+#[derive(Clone)]
+pub struct RunnerConfig {
+    /// Cases built, run and scored together (bounds memory).
+    pub chunk_size: usize,
+    /// Where telemetry goes.
+    pub telemetry: TelemetryConfig,
+    /// Findings kept in full (the rest are only counted per rule).
+    pub max_findings: usize,
+    /// Directory for compiled agents (see `SandboxConfig::cache_dir`).
+    pub cache_dir: Option<PathBuf>,
+    /// The services agents reach through `lookup-code` and `convert`;
+    /// `None` loads [`LabServices`].
+    pub services: Option<Arc<dyn HostServices>>,
+}
+
+impl Default for RunnerConfig {
+    fn default() -> RunnerConfig {
+        RunnerConfig {
+            chunk_size: 1024,
+            telemetry: TelemetryConfig::in_process(),
+            max_findings: 1000,
+            cache_dir: None,
+            services: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for RunnerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunnerConfig")
+            .field("chunk_size", &self.chunk_size)
+            .field("telemetry", &self.telemetry)
+            .field("max_findings", &self.max_findings)
+            .field("cache_dir", &self.cache_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a pilot's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PilotTimings {
+    /// Wall time of the whole pilot.
+    pub total: Duration,
+    /// Time inside the sandbox (instantiation and `decide`), summed over cases.
+    pub agent: Duration,
+    /// Runner work per case on the worker threads (output parsing, schema
+    /// validation, telemetry), summed over cases.
+    pub per_case_overhead: Duration,
+    /// Case building (dataset generation and payload serialization), on
+    /// the background thread while the agent ran the previous chunk.
+    pub case_building: Duration,
+    /// Scoring of outputs and the dataset hash, on the background thread.
+    pub scoring: Duration,
+    /// Runner work outside the workers that was not hidden behind the
+    /// agent (case building and scoring of the last chunk, scorecard).
+    pub serial_overhead: Duration,
+    /// How many cases ran at once.
+    pub workers: usize,
+}
+
+impl PilotTimings {
+    /// Cases per second of wall time.
+    pub fn cases_per_second(&self, cases: u64) -> f64 {
+        let seconds = self.total.as_secs_f64();
+        if seconds > 0.0 {
+            cases as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// Share of the workers' capacity not spent in the agent: `1 − agent /
+    /// (total × workers)`. Counts runner, validation and telemetry work, any
+    /// time workers waited for it, and time other processes took from the
+    /// machine.
+    pub fn idle_share(&self) -> f64 {
+        let capacity = self.total.as_secs_f64() * self.workers.max(1) as f64;
+        if capacity <= 0.0 {
+            0.0
+        } else {
+            (1.0 - self.agent.as_secs_f64() / capacity).clamp(0.0, 1.0)
+        }
+    }
+
+    /// Share of the pilot's work done outside the agent: runner work (case
+    /// building, output validation, telemetry, scoring) over runner work
+    /// plus agent time. Unlike [`PilotTimings::idle_share`] it does not
+    /// depend on what else the machine is running.
+    pub fn overhead_share(&self) -> f64 {
+        let runner =
+            (self.per_case_overhead + self.case_building + self.scoring + self.serial_overhead)
+                .as_secs_f64();
+        let total = runner + self.agent.as_secs_f64();
+        if total <= 0.0 { 0.0 } else { runner / total }
+    }
+
+    /// [`PilotTimings::overhead_share`] without case building: the cost of
+    /// running, validating, recording and scoring cases that already exist
+    /// (e.g. pre-generated or cached datasets).
+    pub fn overhead_share_without_generation(&self) -> f64 {
+        let runner = (self.per_case_overhead + self.scoring + self.serial_overhead).as_secs_f64();
+        let total = runner + self.agent.as_secs_f64();
+        if total <= 0.0 { 0.0 } else { runner / total }
+    }
+}
+
+/// Everything a pilot produced.
+#[derive(Debug, Clone)]
+pub struct PilotResult {
+    /// The scorecard (unsigned; see [`PilotResult::sign`]).
+    pub scorecard: Scorecard,
+    /// Telemetry as recorded.
+    pub telemetry: TelemetrySummary,
+    /// The first [`RunnerConfig::max_findings`] findings, in case order.
+    pub findings: Vec<Finding>,
+    /// All findings counted per rule id.
+    pub findings_by_rule: BTreeMap<&'static str, u64>,
+    /// Where the time went.
+    pub timings: PilotTimings,
+    /// Set when OTLP export failed (the scorecard is complete regardless).
+    pub telemetry_export_error: Option<String>,
+}
+
+impl PilotResult {
+    /// The scorecard signed with the lab key.
+    pub fn sign(&self, key: &LabKey) -> SignedScorecard {
+        key.sign(&self.scorecard)
+    }
+}
+
+/// A self-contained HTML report of pilots (a scoreboard when several).
+pub fn html_report(results: &[&PilotResult]) -> String {
+    let entries: Vec<ReportEntry<'_>> = results
+        .iter()
+        .map(|result| ReportEntry {
+            scorecard: &result.scorecard,
+            telemetry: Some(&result.telemetry),
+        })
+        .collect();
+    render_html(&entries)
+}
+
+/// Loads the agent into a sandbox with the scenario's limits and runs the
+/// pilot. `progress(done, total)` is called as cases finish, from worker
+/// threads.
+pub fn run_pilot(
+    spec: &PilotSpec<'_>,
+    agent_bytes: &[u8],
+    config: &RunnerConfig,
+    progress: impl Fn(u64, u64) + Sync,
+) -> Result<PilotResult, RunnerError> {
+    let mut sandbox_config = spec.scenario.sandbox_config();
+    sandbox_config.cache_dir.clone_from(&config.cache_dir);
+    let sandbox = Sandbox::new(sandbox_config)?;
+    let agent = sandbox.load(agent_bytes)?;
+    run_loaded(spec, &agent, config, progress)
+}
+
+/// Runs a pilot with an agent already loaded. The agent's sandbox should
+/// have been built from [`Scenario::sandbox_config`] so the scenario's
+/// limits apply.
+pub fn run_loaded(
+    spec: &PilotSpec<'_>,
+    agent: &LoadedAgent,
+    config: &RunnerConfig,
+    progress: impl Fn(u64, u64) + Sync,
+) -> Result<PilotResult, RunnerError> {
+    let started = Instant::now();
+    let scenario = spec.scenario;
+    let services: Arc<dyn HostServices> = match &config.services {
+        Some(services) => Arc::clone(services),
+        None => Arc::new(LabServices::load()?),
+    };
+    let labels = PilotLabels {
+        scenario_id: scenario.id().to_owned(),
+        scenario_version: scenario.version().to_owned(),
+        split: spec.split.split.name().to_owned(),
+        agent_sha256: agent.sha256().to_owned(),
+    };
+    let telemetry = PilotTelemetry::start(&config.telemetry, &labels)?;
+    let total = spec.cases();
+    let chunk = config.chunk_size.max(1) as u64;
+    let chunks: Vec<Range<u64>> = (0..total.div_ceil(chunk))
+        .map(|n| n * chunk..((n + 1) * chunk).min(total))
+        .collect();
+
+    let mut scoring = Scoring::new(scenario, config.max_findings);
+    let done = AtomicU64::new(0);
+    let per_case_overhead_ns = AtomicU64::new(0);
+    let mut building_time = Duration::ZERO;
+    let mut scoring_time = Duration::ZERO;
+    let mut agent_time = Duration::ZERO;
+    let mut serial = Duration::ZERO;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(scenario.sandbox_config().max_concurrent_cases)
+        .max(1);
+
+    let build_started = Instant::now();
+    let mut current = match chunks.first() {
+        Some(range) => build_cases(scenario, spec.split, range.clone())?,
+        None => Vec::new(),
+    };
+    serial += build_started.elapsed();
+    let mut pending: Option<ChunkRun> = None;
+    for next_range in chunks.iter().skip(1).map(Some).chain([None]) {
+        // While the agent runs this chunk, score the previous one and build
+        // the next on another thread.
+        let (run, background) = std::thread::scope(|scope| {
+            let previous = pending.take();
+            let scoring = &mut scoring;
+            let background = scope.spawn(move || {
+                let started = Instant::now();
+                if let Some(previous) = previous {
+                    scoring.score(previous);
+                }
+                let scored = started.elapsed();
+                let next = next_range.map(|range| build_cases(scenario, spec.split, range.clone()));
+                (next, scored, started.elapsed() - scored)
+            });
+            let run = run_chunk(
+                scenario,
+                agent,
+                &services,
+                &telemetry,
+                current,
+                &RunProgress {
+                    done: &done,
+                    total,
+                    progress: &progress,
+                    overhead_ns: &per_case_overhead_ns,
+                },
+            );
+            (run, background.join())
+        });
+        agent_time += run.agent_time;
+        pending = Some(run);
+        current = match background {
+            Ok((next, scored, built)) => {
+                scoring_time += scored;
+                building_time += built;
+                match next {
+                    Some(next) => next?,
+                    None => Vec::new(),
+                }
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+    }
+    let tail_started = Instant::now();
+    if let Some(last) = pending.take() {
+        scoring.score(last);
+    }
+    let finished = telemetry.finish();
+    let (results, findings, findings_by_rule) = scoring.finish(&labels);
+    let scorecard = Scorecard::compute(&results, &finished.summary, &scenario.scoring_config())?;
+    serial += tail_started.elapsed();
+    Ok(PilotResult {
+        scorecard,
+        telemetry: finished.summary,
+        findings,
+        findings_by_rule,
+        timings: PilotTimings {
+            total: started.elapsed(),
+            agent: agent_time,
+            per_case_overhead: Duration::from_nanos(per_case_overhead_ns.load(Ordering::Relaxed)),
+            case_building: building_time,
+            scoring: scoring_time,
+            serial_overhead: serial,
+            workers,
+        },
+        telemetry_export_error: finished.export_error.map(|err| err.to_string()),
+    })
+}
+
+struct RunProgress<'a, P> {
+    done: &'a AtomicU64,
+    total: u64,
+    progress: &'a P,
+    overhead_ns: &'a AtomicU64,
+}
+
+/// What the workers left of one case for scoring.
+struct CaseOutcome {
+    /// The parsed output when it passed the output schema.
+    output: Option<Value>,
+    findings: Vec<Finding>,
+    checked: bool,
+}
+
+/// A chunk after the agent ran it.
+struct ChunkRun {
+    cases: Vec<BuiltCase>,
+    outcomes: Vec<CaseOutcome>,
+    agent_time: Duration,
+}
+
+fn run_chunk<P: Fn(u64, u64) + Sync>(
+    scenario: &Scenario,
+    agent: &LoadedAgent,
+    services: &Arc<dyn HostServices>,
+    telemetry: &PilotTelemetry,
+    cases: Vec<BuiltCase>,
+    progress: &RunProgress<'_, P>,
+) -> ChunkRun {
+    let sandbox_cases: Vec<govlab_sandbox::Case> = cases
+        .iter()
+        .map(|case| govlab_sandbox::Case {
+            scenario: scenario.id().to_owned(),
+            payload: case.payload.clone(),
+            seed: case.seed,
+            clock_start_unix_ns: case.clock_start_unix_ns,
+        })
+        .collect();
+    let slots: Vec<Mutex<Option<CaseOutcome>>> = cases.iter().map(|_| Mutex::new(None)).collect();
+    let reports = agent.run_cases(&sandbox_cases, services, |index, report| {
+        let started = Instant::now();
+        let Some(case) = cases.get(index) else { return };
+        let outcome = check_output(scenario, &case.case_id, report);
+        telemetry.record_case(&CaseRecord {
+            case_id: &case.case_id,
+            outcome: scoring_outcome(report.outcome),
+            fuel: report.fuel_used,
+            peak_memory_bytes: report.peak_memory_bytes,
+            latency: report.wall_time,
+            findings: u32::try_from(outcome.findings.len()).unwrap_or(u32::MAX),
+        });
+        *slots[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+        let n = progress.done.fetch_add(1, Ordering::Relaxed) + 1;
+        (progress.progress)(n, progress.total);
+        let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        progress.overhead_ns.fetch_add(spent, Ordering::Relaxed);
+    });
+    let agent_time = reports.iter().map(|report| report.wall_time).sum();
+    let outcomes = slots
+        .into_iter()
+        .zip(&reports)
+        .zip(&cases)
+        .map(|((slot, report), case)| {
+            slot.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .unwrap_or_else(|| check_output(scenario, &case.case_id, report))
+        })
+        .collect();
+    ChunkRun {
+        cases,
+        outcomes,
+        agent_time,
+    }
+}
+
+/// The sandbox's outcome under scoring's name.
+fn scoring_outcome(outcome: SandboxOutcome) -> Outcome {
+    outcome.as_str().parse().unwrap_or(Outcome::Panic)
+}
+
+/// Parses an `ok` output and validates it against the output schema.
+fn check_output(scenario: &Scenario, case_id: &str, report: &CaseReport) -> CaseOutcome {
+    let finding = |rule: &'static str, location: String, message: String| Finding {
+        case_id: case_id.to_owned(),
+        rule,
+        location,
+        message,
+    };
+    match report.outcome {
+        SandboxOutcome::Ok => {}
+        SandboxOutcome::InvalidOutput => {
+            let detail = report
+                .detail
+                .clone()
+                .unwrap_or_else(|| "the output is not JSON".to_owned());
+            return CaseOutcome {
+                output: None,
+                findings: vec![finding("GL-OUT-001", String::new(), detail)],
+                checked: false,
+            };
+        }
+        _ => {
+            return CaseOutcome {
+                output: None,
+                findings: Vec::new(),
+                checked: false,
+            };
+        }
+    }
+    let parsed = report.output.as_deref().map(serde_json::from_str::<Value>);
+    let value = match parsed {
+        Some(Ok(value)) => value,
+        Some(Err(err)) => {
+            return CaseOutcome {
+                output: None,
+                findings: vec![finding(
+                    "GL-OUT-001",
+                    String::new(),
+                    format!("the output is not JSON: {err}"),
+                )],
+                checked: true,
+            };
+        }
+        None => {
+            return CaseOutcome {
+                output: None,
+                findings: Vec::new(),
+                checked: true,
+            };
+        }
+    };
+    let validator = scenario.output_validator();
+    if validator.is_valid(&value) {
+        return CaseOutcome {
+            output: Some(value),
+            findings: Vec::new(),
+            checked: true,
+        };
+    }
+    let findings = validator
+        .iter_errors(&value)
+        .take(5)
+        .map(|err| {
+            finding(
+                "GL-OUT-002",
+                err.instance_path().to_string(),
+                err.to_string(),
+            )
+        })
+        .collect();
+    CaseOutcome {
+        output: None,
+        findings,
+        checked: true,
+    }
+}
+
+/// Scoring state carried across chunks.
+struct Scoring<'a> {
+    scenario: &'a Scenario,
+    evaluator: Evaluator,
+    dataset_hash: Sha256,
+    outputs_checked: u64,
+    schema_valid: u64,
+    findings: Vec<Finding>,
+    by_rule: BTreeMap<&'static str, u64>,
+    max_findings: usize,
+}
+
+impl<'a> Scoring<'a> {
+    fn new(scenario: &'a Scenario, max_findings: usize) -> Scoring<'a> {
+        let mut dataset_hash = Sha256::new();
+        dataset_hash.update(b"govlab-dataset-hash/1\n");
+        Scoring {
+            scenario,
+            evaluator: Evaluator::new(scenario),
+            dataset_hash,
+            outputs_checked: 0,
+            schema_valid: 0,
+            findings: Vec::new(),
+            by_rule: BTreeMap::new(),
+            max_findings,
+        }
+    }
+
+    fn keep(&mut self, findings: Vec<Finding>) {
+        for finding in findings {
+            *self.by_rule.entry(finding.rule).or_default() += 1;
+            if self.findings.len() < self.max_findings {
+                self.findings.push(finding);
+            }
+        }
+    }
+
+    fn score(&mut self, run: ChunkRun) {
+        for (case, outcome) in run.cases.iter().zip(run.outcomes) {
+            // The truth's Debug form is a complete, deterministic encoding
+            // and cheaper than JSON on the hot path.
+            let truth = format!("{:?}", case.truth);
+            for part in [
+                case.case_id.as_bytes(),
+                case.payload.as_bytes(),
+                truth.as_bytes(),
+            ] {
+                self.dataset_hash.update((part.len() as u64).to_le_bytes());
+                self.dataset_hash.update(part);
+            }
+            if outcome.checked {
+                self.outputs_checked += 1;
+                if outcome.output.is_some() {
+                    self.schema_valid += 1;
+                }
+            }
+            self.keep(outcome.findings);
+            let findings =
+                self.evaluator
+                    .observe(&case.case_id, &case.truth, outcome.output.as_ref());
+            self.keep(findings);
+        }
+    }
+
+    fn finish(
+        self,
+        labels: &PilotLabels,
+    ) -> (PilotResults, Vec<Finding>, BTreeMap<&'static str, u64>) {
+        let mut results = PilotResults {
+            scenario_id: labels.scenario_id.clone(),
+            scenario_version: labels.scenario_version.clone(),
+            split: labels.split.clone(),
+            agent_sha256: labels.agent_sha256.clone(),
+            dataset_hash: format!("sha256:{}", hex::encode(self.dataset_hash.finalize())),
+            outputs_checked: self.outputs_checked,
+            schema_valid: self.schema_valid,
+            ..PilotResults::default()
+        };
+        self.evaluator.finish().fill(self.scenario, &mut results);
+        (results, self.findings, self.by_rule)
+    }
+}
+
+/// The split seed a scorecard's split needs: the public practice seed, or
+/// the evaluation seed from `explicit` or [`datasets::EVAL_SEED_ENV`].
+pub fn split_seed(split: &str, explicit: Option<u64>) -> Result<SplitSeed, RunnerError> {
+    let split: Split = split.parse()?;
+    let env = std::env::var(datasets::EVAL_SEED_ENV).ok();
+    let seed = datasets::resolve_seed(split, explicit, env.as_deref())?;
+    Ok(SplitSeed { split, seed })
+}
+
+/// The result of re-executing a pilot from its scorecard.
+#[derive(Debug, Clone)]
+pub struct RerunReport {
+    /// Whether the rerun's signed contents are byte-identical.
+    pub identical: bool,
+    /// What differs, one line per figure (empty when identical).
+    pub differences: Vec<String>,
+    /// The rerun itself.
+    pub rerun: PilotResult,
+}
+
+/// Re-executes the pilot a scorecard describes with `agent_bytes` and
+/// compares the results byte for byte (wall times aside).
+pub fn rerun(
+    scorecard: &Scorecard,
+    agent_bytes: &[u8],
+    split: SplitSeed,
+    config: &RunnerConfig,
+) -> Result<RerunReport, RunnerError> {
+    let actual = hex::encode(Sha256::digest(agent_bytes));
+    if actual != scorecard.agent_sha256 {
+        return Err(RunnerError::WrongAgent {
+            expected: scorecard.agent_sha256.clone(),
+            actual,
+        });
+    }
+    let scenario = Scenario::builtin(&scorecard.scenario_id)?;
+    if scenario.version() != scorecard.scenario_version {
+        return Err(RunnerError::WrongVersion {
+            scenario: scenario.id().to_owned(),
+            expected: scorecard.scenario_version.clone(),
+            actual: scenario.version().to_owned(),
+        });
+    }
+    let spec = PilotSpec {
+        scenario,
+        split,
+        cases: Some(scorecard.cases),
+    };
+    let rerun = run_pilot(&spec, agent_bytes, config, |_, _| {})?;
+    let identical = rerun.scorecard.canonical_json() == scorecard.canonical_json();
+    let differences = if identical {
+        Vec::new()
+    } else {
+        differences(scorecard, &rerun.scorecard)
+    };
+    Ok(RerunReport {
+        identical,
+        differences,
+        rerun,
+    })
+}
+
+/// Figure-by-figure differences of two scorecards.
+fn differences(original: &Scorecard, rerun: &Scorecard) -> Vec<String> {
+    let mut lines = Vec::new();
+    if original.dataset_hash != rerun.dataset_hash {
+        lines.push(format!(
+            "dataset_hash: {} → {}",
+            original.dataset_hash, rerun.dataset_hash
+        ));
+    }
+    if original.cases != rerun.cases {
+        lines.push(format!("cases: {} → {}", original.cases, rerun.cases));
+    }
+    for ((name, before), (_, after)) in original.dimensions.iter().zip(rerun.dimensions.iter()) {
+        if before.score != after.score {
+            lines.push(format!(
+                "{name}.score: {:?} → {:?}",
+                before.score, after.score
+            ));
+        }
+        let keys: std::collections::BTreeSet<&String> =
+            before.figures.keys().chain(after.figures.keys()).collect();
+        for key in keys {
+            let (a, b) = (before.figures.get(key), after.figures.get(key));
+            if a != b {
+                lines.push(format!("{name}.{key}: {a:?} → {b:?}"));
+            }
+        }
+    }
+    if original.composite != rerun.composite {
+        lines.push(format!(
+            "composite: {:?} → {:?}",
+            original.composite, rerun.composite
+        ));
+    }
+    if lines.is_empty() {
+        lines.push("the signed contents differ outside the figures (weights or labels)".to_owned());
+    }
+    lines
+}

@@ -1,0 +1,315 @@
+//! End-to-end pilots with the reference agents (built here from
+//! `scenarios/agents/` for wasm32-wasip2): competent beats naive on every
+//! scenario, runs are reproducible and verifiable, a trapping agent loses
+//! reliability without breaking the run, and no ground truth reaches a guest.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use govlab_sandbox::{HostServices, Sandbox, SandboxConfig};
+use govlab_scenarios::cases::{CaseTruth, SplitSeed, build_cases};
+use govlab_scenarios::datasets::Split;
+use govlab_scenarios::reference::{
+    BuildConfig, BuiltAgents, Level, REFERENCE_AGENTS, build_reference_agents,
+};
+use govlab_scenarios::runner::{PilotResult, PilotSpec, RunnerConfig, rerun, run_pilot};
+use govlab_scenarios::scenario::{Scenario, list};
+use govlab_scenarios::services::LabServices;
+use govlab_scoring::certificate::{LabKey, VerifyError, verify};
+use serde_json::Value;
+
+/// The reference workspace, built once per test process.
+fn agents() -> &'static BuiltAgents {
+    static BUILT: OnceLock<BuiltAgents> = OnceLock::new();
+    BUILT.get_or_init(|| build_reference_agents(&BuildConfig::default()).unwrap())
+}
+
+fn agent_bytes(package: &str) -> Vec<u8> {
+    std::fs::read(agents().path(package)).unwrap()
+}
+
+/// Compiled components are cached across the pilots of this process.
+fn config() -> RunnerConfig {
+    static CACHE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = CACHE.get_or_init(|| tempfile::tempdir().unwrap());
+    RunnerConfig {
+        cache_dir: Some(dir.path().to_owned()),
+        ..RunnerConfig::default()
+    }
+}
+
+fn pilot(scenario: &str, package: &str, cases: Option<u64>) -> PilotResult {
+    let spec = PilotSpec {
+        scenario: Scenario::builtin(scenario).unwrap(),
+        split: SplitSeed::practice(),
+        cases,
+    };
+    run_pilot(&spec, &agent_bytes(package), &config(), |_, _| {}).unwrap()
+}
+
+#[test]
+fn competent_beats_naive_on_every_scenario() {
+    let mut table = String::new();
+    let mut results = Vec::new();
+    for scenario in list().unwrap() {
+        let package = |level| {
+            REFERENCE_AGENTS
+                .iter()
+                .find(|a| a.scenario == scenario.kind() && a.level == level)
+                .unwrap()
+                .package
+        };
+        let naive = pilot(scenario.id(), package(Level::Naive), None);
+        let competent = pilot(scenario.id(), package(Level::Competent), None);
+        let (n, c) = (
+            naive.scorecard.composite.unwrap(),
+            competent.scorecard.composite.unwrap(),
+        );
+        let (ne, ce) = (
+            naive.scorecard.dimensions.effectiveness.score.unwrap(),
+            competent.scorecard.dimensions.effectiveness.score.unwrap(),
+        );
+        table.push_str(&format!(
+            "{:<24} naive {n:>6.2} (effectiveness {ne:>6.2})  competent {c:>6.2} (effectiveness {ce:>6.2})\n",
+            scenario.id()
+        ));
+        results.push((scenario.id(), n, c, ne, ce, competent));
+    }
+    println!("{table}");
+    for (id, n, c, ne, ce, competent) in results {
+        assert!(
+            c >= n + 10.0,
+            "{id}: competent {c} vs naive {n}\n{table}\n{}",
+            competent.scorecard.to_table()
+        );
+        assert!(
+            ce >= ne + 10.0,
+            "{id}: effectiveness competent {ce} vs naive {ne}\n{table}"
+        );
+        assert_eq!(
+            competent.scorecard.dimensions.reliability.score,
+            Some(100.0),
+            "{id}"
+        );
+        assert_eq!(
+            Some(competent.scorecard.cases),
+            Scenario::builtin(id).ok().map(|s| s.def().splits.practice)
+        );
+    }
+}
+
+#[test]
+fn two_runs_give_identical_signed_scorecards_and_verify_catches_edits() {
+    let first = pilot("appeals-triage", "appeals_competent", Some(120));
+    let second = pilot("appeals-triage", "appeals_competent", Some(120));
+    assert_eq!(
+        first.scorecard.canonical_json(),
+        second.scorecard.canonical_json()
+    );
+    let mut a = first.scorecard.clone();
+    let mut b = second.scorecard.clone();
+    a.wall_time = Default::default();
+    b.wall_time = Default::default();
+    assert_eq!(
+        a.to_json(),
+        b.to_json(),
+        "byte-identical apart from wall time"
+    );
+
+    let html = govlab_scenarios::runner::html_report(&[&first, &second]);
+    assert!(
+        html.contains("appeals-triage") && html.starts_with("<!"),
+        "{}",
+        &html[..80.min(html.len())]
+    );
+
+    let keys = tempfile::tempdir().unwrap();
+    let key = LabKey::load_or_create(keys.path()).unwrap();
+    let signed = first.sign(&key).to_json();
+    assert!(verify(&signed, &key.public_key()).is_ok());
+    let edited = signed.replacen("\"composite\": ", "\"composite\": 1", 1);
+    assert_ne!(edited, signed);
+    assert!(matches!(
+        verify(&edited, &key.public_key()),
+        Err(VerifyError::Edited | VerifyError::Malformed(_))
+    ));
+
+    let report = rerun(
+        &first.scorecard,
+        &agent_bytes("appeals_competent"),
+        SplitSeed::practice(),
+        &config(),
+    )
+    .unwrap();
+    assert!(report.identical, "{:?}", report.differences);
+    let wrong = rerun(
+        &first.scorecard,
+        &agent_bytes("appeals_naive"),
+        SplitSeed::practice(),
+        &config(),
+    );
+    assert!(wrong.unwrap_err().to_string().contains("SHA-256"));
+}
+
+#[test]
+fn a_trapping_agent_loses_reliability_without_breaking_the_run() {
+    let trap = pilot("appeals-triage", "trap", Some(48));
+    let figures = &trap.scorecard.dimensions.reliability.figures;
+    for outcome in [
+        "panic",
+        "out_of_fuel",
+        "memory_limit",
+        "stack_overflow",
+        "agent_error",
+        "ok",
+    ] {
+        assert!(figures[outcome] > 0.0, "no {outcome} case: {figures:?}");
+    }
+    let reliability = trap.scorecard.dimensions.reliability.score.unwrap();
+    // 4 of every 8 cases trap; the typed error and the answers are handled.
+    assert!((45.0..=55.0).contains(&reliability), "{reliability}");
+    assert_eq!(trap.scorecard.cases, 48);
+    let naive = pilot("appeals-triage", "appeals_naive", Some(48));
+    assert!(trap.scorecard.composite < naive.scorecard.composite);
+}
+
+/// JSON keys that only truth records have.
+const TRUTH_KEYS: &[&str] = &[
+    "correct_body",
+    "mal_dirigida",
+    "unidad_responsable",
+    "categoria",
+    "prioridad",
+    "risk_level",
+    "risk_score",
+    "exceedance_hours",
+    "relevant",
+    "expected",
+];
+
+fn keys(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                out.insert(key.clone());
+                keys(item, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| keys(item, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn no_ground_truth_reaches_the_guest() {
+    let eval_seed = 918_273_645_546_372_819u64;
+    let probe = agent_bytes("probe");
+    let sandbox = Sandbox::new(SandboxConfig::default()).unwrap();
+    let agent = sandbox.load(&probe).unwrap();
+    let services: Arc<dyn HostServices> = Arc::new(LabServices::load().unwrap());
+    let mut checked = 0;
+    for scenario in list().unwrap() {
+        for split in [
+            SplitSeed::practice(),
+            SplitSeed {
+                split: Split::Evaluation,
+                seed: eval_seed,
+            },
+        ] {
+            let cases = build_cases(scenario, split, 0..16).unwrap();
+            let sandbox_cases: Vec<govlab_sandbox::Case> = cases
+                .iter()
+                .map(|case| govlab_sandbox::Case {
+                    scenario: scenario.id().to_owned(),
+                    payload: case.payload.clone(),
+                    seed: case.seed,
+                    clock_start_unix_ns: case.clock_start_unix_ns,
+                })
+                .collect();
+            let reports = agent.run_cases(&sandbox_cases, &services, |_, _| {});
+            for (case, report) in cases.iter().zip(&reports) {
+                let text = report
+                    .output
+                    .clone()
+                    .unwrap_or_else(|| panic!("{}: {:?}", case.case_id, report.detail));
+                let output: Value = serde_json::from_str(&text).unwrap();
+                // The probe really reached what it could: its payload and the code lists.
+                assert!(text.contains(&case.case_id));
+                assert!(
+                    output["code_lists"]
+                        .as_object()
+                        .is_some_and(|lists| !lists.is_empty())
+                );
+                assert!(
+                    !text.contains(&eval_seed.to_string()),
+                    "the evaluation seed leaked"
+                );
+                assert!(
+                    !text.contains(&split.seed.to_string()),
+                    "the split seed leaked"
+                );
+                let mut found = BTreeSet::new();
+                keys(&output, &mut found);
+                for key in TRUTH_KEYS {
+                    assert!(
+                        !found.contains(*key),
+                        "{}: truth key `{key}` reached the guest",
+                        case.case_id
+                    );
+                }
+                assert!(!text.contains(&case.truth.to_json().to_string()));
+                match &case.truth {
+                    CaseTruth::Appeal(truth) if truth.misrouted => {
+                        assert!(
+                            !text.contains(&format!("\"{}\"", truth.responsible_body)),
+                            "{}",
+                            case.case_id
+                        );
+                    }
+                    CaseTruth::Family(truth) => {
+                        for factor in &truth.top_factors {
+                            // Factor names are parameter names (in the payload);
+                            // their ranking is not: no list of them appears.
+                            assert!(
+                                !text.contains(&format!("[\"{factor}\"")),
+                                "{}",
+                                case.case_id
+                            );
+                        }
+                    }
+                    CaseTruth::Service(truth) => {
+                        for id in &truth.relevant {
+                            assert!(!text.contains(id.as_str()), "{}: {id}", case.case_id);
+                        }
+                    }
+                    _ => {}
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 5 * 2 * 16);
+}
+
+#[test]
+fn schema_invalid_outputs_count_against_interoperability() {
+    let probe = pilot("service-finder", "probe", Some(10));
+    let interop = &probe.scorecard.dimensions.interoperability;
+    assert_eq!(interop.figures["schema_valid"], 0.0);
+    assert_eq!(interop.figures["outputs_checked"], 10.0);
+    assert!(
+        probe
+            .findings_by_rule
+            .get("GL-OUT-002")
+            .copied()
+            .unwrap_or(0)
+            >= 10
+    );
+    assert!(
+        probe
+            .findings
+            .iter()
+            .all(|finding| finding.case_id.starts_with("SF-"))
+    );
+}
