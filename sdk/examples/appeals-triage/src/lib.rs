@@ -38,18 +38,19 @@
 //!  "reply_draft": {"language": "es", "text": "[Respuesta generada por IA...]\n...", "ai_generated": true}}
 //! ```
 
+mod fold;
 mod lang;
+#[cfg(test)]
+mod lexicon_source;
 mod normalize;
 mod reply;
 mod routing;
-
-use std::sync::OnceLock;
 
 use govlab_sdk::serde_json::{Map, Value, json};
 use govlab_sdk::{Agent, AgentError};
 
 pub use lang::{Language, detect};
-use normalize::{Term, Word};
+use normalize::{Stem, Term, Word};
 
 /// The agent exported by this crate's component.
 pub struct AppealsTriage;
@@ -224,33 +225,16 @@ impl Priority {
 struct Rule {
     target: &'static str,
     weight: f32,
-    terms: Vec<Term>,
+    terms: &'static [Term],
 }
 
-/// The parsed `lexicon.txt`, built once per instance.
+/// The lexicon (`lexicon.txt`), parsed and folded at compile time by
+/// `build.rs`: static data, so a fresh instance does no setup work.
+static LEXICON: &[Rule] = include!(concat!(env!("OUT_DIR"), "/lexicon.rs"));
+
+/// The lexicon's rules, in file order.
 fn lexicon() -> &'static [Rule] {
-    static LEXICON: OnceLock<Vec<Rule>> = OnceLock::new();
-    LEXICON.get_or_init(|| parse_lexicon(include_str!("lexicon.txt")))
-}
-
-/// Parses `target | weight | term, term, ...` lines; malformed lines are
-/// skipped (a unit test checks that none are).
-fn parse_lexicon(text: &'static str) -> Vec<Rule> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .filter_map(|line| {
-            let mut parts = line.splitn(3, '|').map(str::trim);
-            let target = parts.next()?;
-            let weight: f32 = parts.next()?.parse().ok()?;
-            let terms = parts.next()?.split(',').filter_map(Term::parse).collect();
-            Some(Rule {
-                target,
-                weight,
-                terms,
-            })
-        })
-        .collect()
+    LEXICON
 }
 
 /// Summed weight of the terms of `target` rules found in `words`.

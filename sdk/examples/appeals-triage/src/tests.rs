@@ -117,6 +117,30 @@ fn the_lexicon_parses_completely() {
         .count();
     let rules = lexicon();
     assert_eq!(rules.len(), rule_lines, "a lexicon line did not parse");
+    // The tables `build.rs` generated are the lexicon as parsed and folded
+    // by the agent's own code.
+    let source = lexicon_source::parse_lexicon(text);
+    assert_eq!(rules.len(), source.len());
+    for (rule, want) in rules.iter().zip(&source) {
+        assert_eq!(rule.target, want.target);
+        assert_eq!(
+            rule.weight.to_bits(),
+            want.weight.to_bits(),
+            "{}",
+            want.target
+        );
+        let terms: Vec<lexicon_source::TermSource> = rule
+            .terms
+            .iter()
+            .map(|term| {
+                term.stems
+                    .iter()
+                    .map(|stem| (stem.chars.iter().collect(), stem.whole_word))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(terms, want.terms, "{}", want.target);
+    }
     for rule in rules {
         let known = routing::category(rule.target).is_some()
             || ["!urgent", "!high", "!low", "!heating", "!winter"].contains(&rule.target);
