@@ -39,6 +39,8 @@ enum Command {
     /// Map records between data models and report what survives the trip
     #[command(subcommand)]
     Adapters(cli::adapters::AdaptersCommand),
+    /// Serve the web portal (accounts, uploads, pilot runs, scoreboard)
+    Serve(cli::serve::ServeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -51,6 +53,7 @@ fn main() -> std::process::ExitCode {
         Command::Demo(args) => cli::demo::run(args),
         Command::Data(cmd) => cli::data::run(cmd),
         Command::Adapters(cmd) => cli::adapters::run(cmd),
+        Command::Serve(args) => cli::serve::run(args),
     };
     match result {
         Ok(code) => code,

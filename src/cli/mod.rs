@@ -7,4 +7,5 @@ pub mod demo;
 pub mod progress;
 pub mod run;
 pub mod scenarios;
+pub mod serve;
 pub mod verify;

@@ -1,0 +1,128 @@
+//! The state every handler shares: configuration, database, agent store,
+//! lab key, authentication, workers, limits and metrics.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use govlab_sandbox::Sandbox;
+use govlab_scenarios::scenario::Scenario;
+use govlab_scoring::certificate::LabKey;
+
+use crate::StartError;
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::error::PortalError;
+use crate::jobs::Jobs;
+use crate::metrics::Metrics;
+use crate::security::RateLimiter;
+use crate::store::BlobStore;
+
+/// Cheap to clone: one `Arc` around [`Shared`].
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] points to.
+pub struct Shared {
+    /// The configuration in effect.
+    pub config: Config,
+    /// The database pool.
+    pub db: Db,
+    /// Agent binaries.
+    pub blobs: BlobStore,
+    /// Compiled-agent cache shared by upload checks and workers.
+    pub cache_dir: PathBuf,
+    /// The lab's signing key (its public half is published at
+    /// `/api/lab-key`).
+    pub lab_key: LabKey,
+    /// Authentication.
+    pub auth: Auth,
+    /// The pilot worker pool.
+    pub jobs: Jobs,
+    /// Rate limits.
+    pub limiter: RateLimiter,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// One sandbox per scenario, built on first upload, to check agents.
+    checkers: Mutex<HashMap<String, Arc<Sandbox>>>,
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Opens the database (migrating it), the agent store and the lab key,
+    /// and prepares authentication. Workers are started by [`crate::serve`].
+    pub async fn new(config: Config) -> Result<AppState, StartError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        let db = db::connect(&config.database_url(), 16).await?;
+        let key_dir = std::env::var_os("GOVLAB_KEY_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| config.data_dir.join("keys"));
+        let lab_key =
+            LabKey::load_or_create(&key_dir).map_err(|err| StartError::Key(err.to_string()))?;
+        let auth = Auth::new(&config, &db).await?;
+        Ok(AppState(Arc::new(Shared {
+            blobs: BlobStore::new(config.data_dir.join("agents")),
+            cache_dir: config.data_dir.join("compiled"),
+            lab_key,
+            auth,
+            jobs: Jobs::new(&config),
+            limiter: RateLimiter::new(&config.limits),
+            metrics: Metrics::new(),
+            checkers: Mutex::new(HashMap::new()),
+            config,
+            db,
+        })))
+    }
+
+    /// A sandbox with `scenario`'s limits, shared across uploads.
+    pub fn sandbox_for(&self, scenario: &Scenario) -> Result<Arc<Sandbox>, PortalError> {
+        let mut checkers = self
+            .checkers
+            .lock()
+            .map_err(|_| PortalError::internal("sandbox cache lock poisoned"))?;
+        if let Some(sandbox) = checkers.get(scenario.id()) {
+            return Ok(Arc::clone(sandbox));
+        }
+        let mut config = scenario.sandbox_config();
+        config.cache_dir = Some(self.cache_dir.clone());
+        let sandbox = Arc::new(Sandbox::new(config).map_err(PortalError::internal)?);
+        checkers.insert(scenario.id().to_owned(), Arc::clone(&sandbox));
+        Ok(sandbox)
+    }
+
+    /// Runs the sandbox's checks on an uploaded component (blocking: it
+    /// compiles the component, which also warms the cache for the workers).
+    pub fn check_agent(&self, scenario: &Scenario, bytes: &[u8]) -> Result<(), PortalError> {
+        govlab_sandbox::inspect(bytes)
+            .and_then(|info| info.verdict())
+            .map_err(|err| {
+                PortalError::bad_request(format!("the sandbox refused this file: {err}"))
+            })?;
+        self.sandbox_for(scenario)?
+            .load(bytes)
+            .map(drop)
+            .map_err(|err| {
+                PortalError::bad_request(format!("the sandbox refused this file: {err}"))
+            })
+    }
+}
