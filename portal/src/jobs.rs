@@ -1,13 +1,71 @@
 //! Pilot runs as jobs: the queue in the `pilots` table, the worker pool
-//! that claims and runs them, and live progress.
+//! that claims and runs them, and live progress over server-sent events.
+//!
+//! The database is the only shared state, so any number of portal
+//! processes may run workers against one database:
+//!
+//! - **Claim**: one conditional `UPDATE` takes the oldest pilot that is
+//!   `queued`, or `running` with an expired lease ([`claim`]). The same
+//!   condition is in the sub-select and in the outer `WHERE`, so of two
+//!   workers racing for one row exactly one changes it (SQLite serialises
+//!   writers; PostgreSQL re-checks the outer condition on the locked row).
+//! - **Lease**: while the runner works on a blocking thread, the worker
+//!   renews `lease_until` and writes `cases_done`/`cases_total`. Every
+//!   write after the claim is conditional on `worker = me`: a worker that
+//!   lost its lease to another (it stalled past the lease) stops its run
+//!   and writes nothing more.
+//! - **Finish**: one transaction writes the signed scorecard, dimension
+//!   scores, telemetry and findings documents and, for practice pilots, the
+//!   per-case rows. Runner errors and panics end the pilot `failed` with the
+//!   error in words; a pilot claimed more than [`MAX_ATTEMPTS`] times is
+//!   given up.
+//! - **Restart**: [`start`] re-queues the pilots this node's workers left
+//!   `running` (their process is gone), so a restart resumes them at once
+//!   instead of after the lease.
+//!
+//! Progress ([`routes`]) polls the row, so it works whichever process runs
+//! the pilot.
 
+use std::convert::Infallible;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use futures_util::Stream;
+use govlab_scenarios::runner::{self, CaseRecord, PilotResult, PilotSpec, RunnerConfig};
+use govlab_scenarios::scenario::Scenario;
+use serde::Serialize;
+use sqlx::Row;
 use tokio::sync::Notify;
 
+use crate::actions;
 use crate::config::Config;
+use crate::db::{Db, now_ms};
+use crate::error::PortalError;
+use crate::model::{self, DIMENSIONS, FindingDoc, FindingsDoc, HistogramDoc, SpreadDoc};
+use crate::principal::Principal;
 use crate::state::AppState;
+
+/// Claims after which a pilot is failed instead of run again.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// Findings kept in the `findings` document.
+const MAX_FINDINGS: usize = 200;
+
+/// How often progress is written to the row and read by event streams.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// Per-case rows per `INSERT` (8 parameters each: 4000 per statement, far
+/// under SQLite's 32766 and PostgreSQL's 65535).
+const CASE_BATCH: usize = 500;
+
+/// Worker numbers, unique in the process (several pools may share one
+/// process, e.g. in tests).
+static WORKER_SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// Handle to the worker pool.
 #[derive(Debug, Clone)]
@@ -23,18 +81,628 @@ impl Jobs {
         }
     }
 
-    /// Tells idle workers of this process that a pilot was queued.
+    /// Tells idle workers of this process that a pilot was queued (workers
+    /// of other processes find it within `workers.poll_ms`).
     pub fn notify(&self) {
         self.wake.notify_waiters();
     }
 }
 
-/// Re-queues this node's orphaned pilots and starts the workers.
-pub async fn start(_state: &AppState) -> Result<(), crate::StartError> {
+/// The worker pool could not do its bookkeeping (the database failed).
+#[derive(Debug, thiserror::Error)]
+#[error("pilot queue: {0}")]
+pub struct JobError(#[from] sqlx::Error);
+
+/// Re-queues the pilots this node's workers left `running` (they died with
+/// the previous process) and starts `workers.count` workers.
+pub async fn start(state: &AppState) -> Result<(), crate::StartError> {
+    let node = state.config.node_name();
+    let requeued = requeue_node(&state.db, &node)
+        .await
+        .map_err(|err| crate::StartError::Other(err.to_string()))?;
+    if requeued > 0 {
+        tracing::info!(requeued, node, "re-queued pilots left running by this node");
+    }
+    for _ in 0..state.config.workers.count {
+        let id = format!(
+            "{node}/{}/{}",
+            std::process::id(),
+            WORKER_SEQ.fetch_add(1, Ordering::Relaxed)
+        );
+        tokio::spawn(worker_loop(state.clone(), id));
+    }
+    if requeued > 0 {
+        state.jobs.notify();
+    }
     Ok(())
 }
 
-/// Progress routes (server-sent events).
+/// Puts the pilots left `running` by workers named `<node>/…` back in the
+/// queue; returns how many.
+pub async fn requeue_node(db: &Db, node: &str) -> Result<u64, JobError> {
+    let mut pattern = String::with_capacity(node.len() + 2);
+    for c in node.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push_str("/%");
+    let result = sqlx::query(
+        "UPDATE pilots SET status = 'queued', worker = NULL, lease_until = NULL \
+         WHERE status = 'running' AND worker LIKE $1 ESCAPE '\\'",
+    )
+    .bind(pattern)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Claims the oldest claimable pilot for `worker` with a lease of `lease`:
+/// a queued one, or a running one whose lease expired. Returns its id and
+/// how many times it has now been claimed. Exactly one of any number of
+/// concurrent callers gets a given pilot. Public for tests and tools; the
+/// workers call it.
+pub async fn claim(
+    db: &Db,
+    worker: &str,
+    lease: Duration,
+) -> Result<Option<(String, i64)>, JobError> {
+    // Another worker may win the row between our sub-select and update; try
+    // again while something is claimable.
+    for _ in 0..8 {
+        let now = now_ms();
+        let lease_until = now.saturating_add(duration_ms(lease));
+        let result = sqlx::query(
+            "UPDATE pilots SET status = 'running', worker = $1, lease_until = $2, \
+             attempts = attempts + 1, started_at = COALESCE(started_at, $3), cases_done = 0 \
+             WHERE id = (SELECT id FROM pilots \
+                 WHERE status = 'queued' OR (status = 'running' AND lease_until < $3) \
+                 ORDER BY created_at, id LIMIT 1) \
+             AND (status = 'queued' OR (status = 'running' AND lease_until < $3))",
+        )
+        .bind(worker)
+        .bind(lease_until)
+        .bind(now)
+        .execute(db)
+        .await?;
+        if result.rows_affected() == 1 {
+            let row: Option<(String, i64)> = sqlx::query_as(
+                "SELECT id, attempts FROM pilots WHERE worker = $1 AND status = 'running' \
+                 ORDER BY lease_until DESC LIMIT 1",
+            )
+            .bind(worker)
+            .fetch_optional(db)
+            .await?;
+            // `None`: taken over already (a lease shorter than this round trip).
+            return Ok(row);
+        }
+        let (claimable,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM pilots \
+             WHERE status = 'queued' OR (status = 'running' AND lease_until < $1)",
+        )
+        .bind(now_ms())
+        .fetch_one(db)
+        .await?;
+        if claimable == 0 {
+            return Ok(None);
+        }
+    }
+    Ok(None)
+}
+
+fn duration_ms(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// One worker: claim, run, repeat; wait for [`Jobs::notify`] or the poll
+/// interval when the queue is empty.
+async fn worker_loop(state: AppState, me: String) {
+    let poll = Duration::from_millis(state.config.workers.poll_ms.max(10));
+    loop {
+        // Registered before the claim so a notify during it is not lost.
+        let notified = state.jobs.wake.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        match claim(&state.db, &me, lease_of(&state)).await {
+            Ok(Some((id, attempts))) => {
+                if let Err(err) = run_claimed(&state, &me, &id, attempts).await {
+                    tracing::warn!(pilot = id, worker = me, "pilot bookkeeping failed: {err}");
+                    tokio::time::sleep(poll).await;
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!(worker = me, "cannot claim a pilot: {err}"),
+        }
+        tokio::select! {
+            () = &mut notified => {}
+            () = tokio::time::sleep(poll) => {}
+        }
+    }
+}
+
+fn lease_of(state: &AppState) -> Duration {
+    Duration::from_secs(state.config.workers.lease_seconds.max(1))
+}
+
+/// How a run ended, before it is written.
+enum RunEnd {
+    Done(Box<PilotResult>),
+    Failed(String),
+    /// Another worker took the pilot over; write nothing.
+    LostLease,
+}
+
+/// Sets the flag when the run's future is dropped (runtime shut down, task
+/// aborted), so the blocking runner stops at its next case.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Runs a claimed pilot to its end and records it.
+async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Result<(), JobError> {
+    if attempts > MAX_ATTEMPTS {
+        let message = format!("gave up after {MAX_ATTEMPTS} attempts");
+        return fail(&state.db, id, me, &message).await;
+    }
+    let pilot = match model::get_pilot(&state.db, id).await {
+        Ok(Some(pilot)) => pilot,
+        Ok(None) => return Ok(()),
+        Err(err) => return fail(&state.db, id, me, &err.to_string()).await,
+    };
+    let practice = pilot.split == "practice";
+    let scenario = match Scenario::builtin(&pilot.scenario) {
+        Ok(scenario) => scenario,
+        Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
+    };
+    let explicit_seed = if practice {
+        None
+    } else {
+        state.config.evaluation_seed(scenario.id())
+    };
+    let split = match runner::split_seed(&pilot.split, explicit_seed) {
+        Ok(split) => split,
+        Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
+    };
+    let cases = pilot.case_limit.and_then(|n| u64::try_from(n).ok());
+    let spec_cases = PilotSpec {
+        scenario,
+        split,
+        cases,
+    }
+    .cases();
+
+    let done = Arc::new(AtomicU64::new(0));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _cancel_on_drop = CancelOnDrop(Arc::clone(&cancel));
+    let task = {
+        let done = Arc::clone(&done);
+        let cancel = Arc::clone(&cancel);
+        let blobs = state.blobs.clone();
+        let sha = pilot.agent_sha256.clone();
+        let runner_config = RunnerConfig {
+            cache_dir: Some(state.cache_dir.clone()),
+            keep_cases: practice,
+            max_findings: MAX_FINDINGS,
+            ..RunnerConfig::default()
+        };
+        tokio::task::spawn_blocking(move || -> Result<PilotResult, String> {
+            let bytes = blobs.get(&sha).map_err(|err| error_chain(&err))?;
+            let spec = PilotSpec {
+                scenario,
+                split,
+                cases,
+            };
+            runner::run_pilot(&spec, &bytes, &runner_config, |n, _| {
+                done.fetch_max(n, Ordering::Relaxed);
+                if cancel.load(Ordering::Relaxed) {
+                    // Unwinds the runner's threads without the panic hook;
+                    // the worker knows why from the flag.
+                    std::panic::resume_unwind(Box::new(Abandoned));
+                }
+            })
+            .map_err(|err| error_chain(&err))
+        })
+    };
+    tokio::pin!(task);
+
+    let lease = lease_of(state);
+    let renew_every = lease / 3;
+    let mut last_written = (u64::MAX, tokio::time::Instant::now());
+    let mut ticker = tokio::time::interval(PROGRESS_EVERY);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let end = loop {
+        tokio::select! {
+            joined = &mut task => {
+                break match joined {
+                    Ok(Ok(result)) => RunEnd::Done(Box::new(result)),
+                    Ok(Err(message)) => RunEnd::Failed(message),
+                    Err(_) if cancel.load(Ordering::Relaxed) => RunEnd::LostLease,
+                    Err(err) => RunEnd::Failed(match err.try_into_panic() {
+                        Ok(panic) => format!("the runner panicked: {}", panic_message(&*panic)),
+                        Err(err) => format!("the runner was cancelled: {err}"),
+                    }),
+                };
+            }
+            _ = ticker.tick() => {
+                let n = done.load(Ordering::Relaxed);
+                let now = tokio::time::Instant::now();
+                if n == last_written.0 && now.duration_since(last_written.1) < renew_every {
+                    continue;
+                }
+                match heartbeat(&state.db, id, me, n, spec_cases, lease).await {
+                    Ok(true) => last_written = (n, now),
+                    Ok(false) => {
+                        tracing::warn!(pilot = id, worker = me, "lost the lease; stopping this run");
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                    Err(err) => tracing::warn!(pilot = id, worker = me, "cannot renew the lease: {err}"),
+                }
+            }
+        }
+    };
+    match end {
+        RunEnd::LostLease => Ok(()),
+        RunEnd::Failed(message) => fail(&state.db, id, me, &message).await,
+        RunEnd::Done(result) => {
+            if finish(state, id, me, practice, &result).await? {
+                Ok(())
+            } else {
+                tracing::warn!(pilot = id, worker = me, "finished after losing the lease");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Panic payload the progress callback unwinds with when the run is
+/// abandoned.
+struct Abandoned;
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(no message)".to_owned()
+    }
+}
+
+/// `err: source: source…`, the way `{:#}` prints an `anyhow` chain.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Renews the lease and records progress; `false` when the pilot is no
+/// longer this worker's.
+async fn heartbeat(
+    db: &Db,
+    id: &str,
+    me: &str,
+    done: u64,
+    total: u64,
+    lease: Duration,
+) -> Result<bool, JobError> {
+    let result = sqlx::query(
+        "UPDATE pilots SET lease_until = $1, cases_done = $2, cases_total = $3 \
+         WHERE id = $4 AND worker = $5 AND status = 'running'",
+    )
+    .bind(now_ms().saturating_add(duration_ms(lease)))
+    .bind(to_i64(done))
+    .bind(to_i64(total))
+    .bind(id)
+    .bind(me)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Ends a pilot `failed` with `message`, if it is still this worker's.
+async fn fail(db: &Db, id: &str, me: &str, message: &str) -> Result<(), JobError> {
+    tracing::info!(pilot = id, worker = me, "pilot failed: {message}");
+    sqlx::query(
+        "UPDATE pilots SET status = 'failed', error = $1, finished_at = $2, lease_until = NULL \
+         WHERE id = $3 AND worker = $4 AND status = 'running'",
+    )
+    .bind(message)
+    .bind(now_ms())
+    .bind(id)
+    .bind(me)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The `telemetry` document of a result.
+pub fn telemetry_doc(result: &PilotResult) -> model::TelemetryDoc {
+    let summary = &result.telemetry;
+    let spread = |s: &govlab_scoring::telemetry::Spread| SpreadDoc {
+        median: s.median,
+        p95: s.p95,
+        max: s.max,
+    };
+    let histogram = |h: &govlab_scoring::telemetry::Histogram| HistogramDoc {
+        edges: h.edges.clone(),
+        counts: h.counts.clone(),
+    };
+    model::TelemetryDoc {
+        cases: summary.cases,
+        by_outcome: summary
+            .by_outcome
+            .iter()
+            .map(|(outcome, n)| (outcome.as_str().to_owned(), *n))
+            .collect(),
+        fuel: spread(&summary.fuel),
+        peak_memory_bytes: spread(&summary.peak_memory_bytes),
+        latency_us: spread(&summary.latency_us),
+        findings: summary.findings,
+        wall_ms: u64::try_from(summary.wall_total.as_millis()).unwrap_or(u64::MAX),
+        fuel_histogram: histogram(&summary.fuel_histogram),
+        latency_histogram: histogram(&summary.latency_histogram),
+    }
+}
+
+/// The `findings` document of a result (the first [`MAX_FINDINGS`]).
+pub fn findings_doc(result: &PilotResult) -> FindingsDoc {
+    FindingsDoc {
+        by_rule: result
+            .findings_by_rule
+            .iter()
+            .map(|(rule, n)| ((*rule).to_owned(), *n))
+            .collect(),
+        first: result
+            .findings
+            .iter()
+            .take(MAX_FINDINGS)
+            .map(|finding| FindingDoc {
+                case_id: finding.case_id.clone(),
+                rule: finding.rule.to_owned(),
+                location: finding.location.clone(),
+                message: finding.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Writes a finished pilot in one transaction; `false` (and nothing
+/// written) when it is no longer this worker's.
+async fn finish(
+    state: &AppState,
+    id: &str,
+    me: &str,
+    practice: bool,
+    result: &PilotResult,
+) -> Result<bool, JobError> {
+    let signed = result.sign(&state.lab_key).to_json();
+    let card_sha256 = crate::store::sha256_hex(signed.as_bytes());
+    let telemetry = serde_json::to_string(&telemetry_doc(result)).unwrap_or_default();
+    let findings = serde_json::to_string(&findings_doc(result)).unwrap_or_default();
+    let scorecard = &result.scorecard;
+    let score_of = |column: &str| {
+        let name = DIMENSIONS
+            .iter()
+            .find(|(_, col)| *col == column)
+            .map(|(name, _)| *name)?;
+        scorecard
+            .dimensions
+            .iter()
+            .find(|(dim, _)| *dim == name)
+            .and_then(|(_, dim)| dim.score)
+    };
+    let total = to_i64(scorecard.cases);
+    let mut tx = state.db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE pilots SET status = 'done', finished_at = $1, lease_until = NULL, error = NULL, \
+         cases_done = $2, cases_total = $2, composite = $3, dim_effectiveness = $4, \
+         dim_interoperability = $5, dim_efficiency = $6, dim_reliability = $7, \
+         dim_compliance = $8, dim_fairness = $9, scorecard = $10, card_sha256 = $11, \
+         telemetry = $12, findings = $13 \
+         WHERE id = $14 AND worker = $15 AND status = 'running'",
+    )
+    .bind(now_ms())
+    .bind(total)
+    .bind(scorecard.composite)
+    .bind(score_of("dim_effectiveness"))
+    .bind(score_of("dim_interoperability"))
+    .bind(score_of("dim_efficiency"))
+    .bind(score_of("dim_reliability"))
+    .bind(score_of("dim_compliance"))
+    .bind(score_of("dim_fairness"))
+    .bind(&signed)
+    .bind(&card_sha256)
+    .bind(&telemetry)
+    .bind(&findings)
+    .bind(id)
+    .bind(me)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    if practice {
+        insert_cases(&mut tx, id, &result.cases).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Inserts a practice pilot's per-case rows (from
+/// `RunnerConfig::keep_cases`), [`CASE_BATCH`] rows per statement.
+async fn insert_cases(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    pilot_id: &str,
+    cases: &[CaseRecord],
+) -> Result<(), JobError> {
+    sqlx::query("DELETE FROM pilot_cases WHERE pilot_id = $1")
+        .bind(pilot_id)
+        .execute(&mut **tx)
+        .await?;
+    for (batch_no, batch) in cases.chunks(CASE_BATCH).enumerate() {
+        let mut sql = String::from(
+            "INSERT INTO pilot_cases (pilot_id, idx, case_id, outcome, fuel, \
+             peak_memory_bytes, latency_us, findings) VALUES ",
+        );
+        for row in 0..batch.len() {
+            let p = row * 8;
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7,
+                p + 8
+            ));
+        }
+        // Audited: only numbered placeholders are spliced in; every value
+        // is a bound parameter.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (offset, case) in batch.iter().enumerate() {
+            let idx = batch_no * CASE_BATCH + offset;
+            query = query
+                .bind(pilot_id)
+                .bind(i64::try_from(idx).unwrap_or(i64::MAX))
+                .bind(case.case_id.clone())
+                .bind(case.outcome.as_str())
+                .bind(to_i64(case.fuel))
+                .bind(to_i64(case.peak_memory_bytes))
+                .bind(to_i64(case.latency_us))
+                .bind(i64::from(case.findings));
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Progress routes: `GET /pilots/{id}/events` and
+/// `GET /api/pilots/{id}/events` (server-sent events).
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/pilots/{id}/events", get(events))
+        .route("/api/pilots/{id}/events", get(events))
+}
+
+/// The data of a `progress`, `done` or `failed` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgressEvent {
+    /// `queued`, `running`, `done` or `failed`.
+    pub status: String,
+    /// Cases finished so far.
+    pub cases_done: i64,
+    /// Cases in the pilot (0 until a worker starts it).
+    pub cases_total: i64,
+    /// Why it failed (`failed` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+async fn read_progress(db: &Db, id: &str) -> Result<Option<ProgressEvent>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT status, cases_done, cases_total, error FROM pilots WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    row.map(|row| {
+        Ok(ProgressEvent {
+            status: row.try_get("status")?,
+            cases_done: row.try_get("cases_done")?,
+            cases_total: row.try_get("cases_total")?,
+            error: row.try_get("error")?,
+        })
+    })
+    .transpose()
+}
+
+/// Streams a pilot's progress: `progress` events on every change, then one
+/// `done` or `failed` event, then the stream ends.
+async fn events(
+    State(state): State<AppState>,
+    viewer: Option<Principal>,
+    Path(id): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, PortalError> {
+    let (pilot, _) = actions::pilot_for(&state, viewer.as_ref(), &id).await?;
+    struct Cursor {
+        db: Db,
+        id: String,
+        last: Option<ProgressEvent>,
+        finished: bool,
+        first: bool,
+    }
+    let cursor = Cursor {
+        db: state.db.clone(),
+        id: pilot.id,
+        last: None,
+        finished: false,
+        first: true,
+    };
+    let stream = futures_util::stream::unfold(cursor, |mut cursor| async move {
+        if cursor.finished {
+            return None;
+        }
+        loop {
+            if !std::mem::take(&mut cursor.first) {
+                tokio::time::sleep(PROGRESS_EVERY).await;
+            }
+            let now = match read_progress(&cursor.db, &cursor.id).await {
+                Ok(Some(now)) => now,
+                // Deleted, or the database is gone: end the stream.
+                Ok(None) => return None,
+                Err(err) => {
+                    tracing::warn!(pilot = cursor.id, "progress stream: {err}");
+                    continue;
+                }
+            };
+            let is_final = model::PilotStatus::parse(&now.status).is_some_and(|s| s.is_final());
+            if is_final && cursor.last.as_ref() == Some(&now) {
+                cursor.finished = true;
+                let name = if now.status == "done" {
+                    "done"
+                } else {
+                    "failed"
+                };
+                return Some((Ok(event(name, &now)), cursor));
+            }
+            if cursor.last.as_ref() != Some(&now) {
+                // A final state is shown as progress first, then at once
+                // as the closing event.
+                cursor.first = is_final;
+                let out = event("progress", &now);
+                cursor.last = Some(now);
+                return Some((Ok(out), cursor));
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+fn event(name: &str, data: &ProgressEvent) -> Event {
+    Event::default()
+        .event(name)
+        .data(serde_json::to_string(data).unwrap_or_default())
 }
