@@ -227,6 +227,7 @@ fn lease_of(state: &AppState) -> Duration {
 }
 
 /// How a run ended, before it is written.
+#[derive(Debug)]
 enum RunEnd {
     Done(Box<PilotResult>),
     Failed(String),
@@ -263,7 +264,17 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
     let explicit_seed = if practice {
         None
     } else {
-        state.config.evaluation_seed(scenario.id())
+        match state.config.evaluation_seed(scenario.id()) {
+            Some(seed) => Some(seed),
+            None => {
+                let message = format!(
+                    "no evaluation seed is configured for {}; set [scenarios.evaluation_seeds] \
+                     in the portal configuration or GOVLAB_EVAL_SEED, then run the pilot again",
+                    scenario.id()
+                );
+                return fail(&state.db, id, me, &message).await;
+            }
+        }
     };
     let split = match runner::split_seed(&pilot.split, explicit_seed) {
         Ok(split) => split,
@@ -318,17 +329,7 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let end = loop {
         tokio::select! {
-            joined = &mut task => {
-                break match joined {
-                    Ok(Ok(result)) => RunEnd::Done(Box::new(result)),
-                    Ok(Err(message)) => RunEnd::Failed(message),
-                    Err(_) if cancel.load(Ordering::Relaxed) => RunEnd::LostLease,
-                    Err(err) => RunEnd::Failed(match err.try_into_panic() {
-                        Ok(panic) => format!("the runner panicked: {}", panic_message(&*panic)),
-                        Err(err) => format!("the runner was cancelled: {err}"),
-                    }),
-                };
-            }
+            joined = &mut task => break run_end(joined, cancel.load(Ordering::Relaxed)),
             _ = ticker.tick() => {
                 let n = done.load(Ordering::Relaxed);
                 let now = tokio::time::Instant::now();
@@ -357,6 +358,23 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
                 Ok(())
             }
         }
+    }
+}
+
+/// What the blocking task's end means; `abandoned`: this worker gave the
+/// run up (lost lease, shutdown), so a panic is its own doing.
+fn run_end(
+    joined: Result<Result<PilotResult, String>, tokio::task::JoinError>,
+    abandoned: bool,
+) -> RunEnd {
+    match joined {
+        Ok(Ok(result)) => RunEnd::Done(Box::new(result)),
+        Ok(Err(message)) => RunEnd::Failed(message),
+        Err(_) if abandoned => RunEnd::LostLease,
+        Err(err) => RunEnd::Failed(match err.try_into_panic() {
+            Ok(panic) => format!("the runner panicked: {}", panic_message(&*panic)),
+            Err(err) => format!("the runner was cancelled: {err}"),
+        }),
     }
 }
 
@@ -705,4 +723,45 @@ fn event(name: &str, data: &ProgressEvent) -> Event {
     Event::default()
         .event(name)
         .data(serde_json::to_string(data).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_runner_fails_the_pilot_in_words() {
+        let joined = tokio::task::spawn_blocking(|| -> Result<PilotResult, String> {
+            panic!("index out of bounds in a scorer")
+        })
+        .await;
+        match run_end(joined, false) {
+            RunEnd::Failed(message) => assert_eq!(
+                message,
+                "the runner panicked: index out of bounds in a scorer"
+            ),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_run_writes_nothing() {
+        let joined = tokio::task::spawn_blocking(|| -> Result<PilotResult, String> {
+            std::panic::resume_unwind(Box::new(Abandoned))
+        })
+        .await;
+        assert!(matches!(run_end(joined, true), RunEnd::LostLease));
+    }
+
+    #[test]
+    fn error_chains_read_like_anyhow_alternate() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("the sandbox refused the agent")]
+        struct Outer(#[source] std::io::Error);
+        let err = Outer(std::io::Error::other("no \\0asm header"));
+        assert_eq!(
+            error_chain(&err),
+            "the sandbox refused the agent: no \\0asm header"
+        );
+    }
 }

@@ -95,6 +95,11 @@ async fn wait_final(state: &AppState, id: &str, timeout: Duration) -> model::Pil
 async fn practice_pilot_runs_to_a_verifiable_scorecard() {
     let dir = tempfile::tempdir().expect("tempdir");
     let state = AppState::new(config(&dir, 1, 30)).await.expect("state");
+    practice_pilot(&state).await;
+}
+
+async fn practice_pilot(state: &AppState) {
+    let state = state.clone();
     let id = queue(&state, "practice", 40).await;
     jobs::start(&state).await.expect("workers start");
     let started = Instant::now();
@@ -155,7 +160,11 @@ async fn missing_evaluation_seed_and_corrupt_blob_fail_in_words() {
     let pilot = wait_final(&state, &evaluation, Duration::from_secs(120)).await;
     assert_eq!(pilot.status, PilotStatus::Failed);
     let error = pilot.error.expect("error stored");
-    assert!(error.to_lowercase().contains("seed"), "{error}");
+    eprintln!("missing seed: {error}");
+    assert!(
+        error.contains("no evaluation seed is configured"),
+        "{error}"
+    );
     assert!(pilot.scorecard.is_none());
 
     // Damage the stored binary: the next pilot of it fails, saying so.
@@ -191,7 +200,34 @@ async fn missing_evaluation_seed_and_corrupt_blob_fail_in_words() {
     let pilot = wait_final(&state, &practice, Duration::from_secs(120)).await;
     assert_eq!(pilot.status, PilotStatus::Failed);
     let error = pilot.error.expect("error stored");
+    eprintln!("corrupt blob: {error}");
     assert!(error.contains("corrupt"), "{error}");
+
+    // A binary the sandbox refuses (intact in the store, not a component).
+    let junk = b"not a WebAssembly component".to_vec();
+    let sha = state.blobs.put(&junk).expect("store junk");
+    let junk_version = model::create_version(&state.db, &agent.id, &sha, 27, "", "tester")
+        .await
+        .expect("version");
+    let refused = model::create_pilot(
+        &state.db,
+        &NewPilot {
+            version: &junk_version,
+            agent: &agent,
+            scenario_version: &pilot.scenario_version,
+            split: "practice",
+            case_limit: Some(20),
+            requested_by: "tester",
+        },
+    )
+    .await
+    .expect("queue");
+    state.jobs.notify();
+    let pilot = wait_final(&state, &refused, Duration::from_secs(120)).await;
+    assert_eq!(pilot.status, PilotStatus::Failed);
+    let error = pilot.error.expect("error stored");
+    eprintln!("refused agent: {error}");
+    assert!(error.contains("refused"), "{error}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -199,6 +235,11 @@ async fn concurrent_claims_hand_each_pilot_to_one_worker() {
     let dir = tempfile::tempdir().expect("tempdir");
     // No workers: the test is the only claimer.
     let state = AppState::new(config(&dir, 0, 30)).await.expect("state");
+    claim_race(&state).await;
+}
+
+async fn claim_race(state: &AppState) {
+    let state = state.clone();
     let one = queue(&state, "practice", 20).await;
     let claimers: Vec<_> = (0..16)
         .map(|n| {
@@ -414,4 +455,62 @@ async fn progress_streams_over_http_until_done() {
     let events = read_events(response).await;
     let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names, ["progress", "done"]);
+}
+
+/// A fresh PostgreSQL database for one test, on the server named by
+/// `GOVLAB_TEST_POSTGRES` (default: the local one); `None` when there is
+/// none to reach.
+async fn postgres_database() -> Option<(sqlx::AnyPool, String, String)> {
+    sqlx::any::install_default_drivers();
+    let admin_url = std::env::var("GOVLAB_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let admin = match sqlx::AnyPool::connect(&admin_url).await {
+        Ok(admin) => admin,
+        Err(err) => {
+            eprintln!("no PostgreSQL at {admin_url} ({err}); skipping the PostgreSQL run");
+            return None;
+        }
+    };
+    let name = format!("govlab_jobs_{}", govlab_portal::db::new_id());
+    // Audited: the name is `govlab_jobs_` and hex.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .expect("create database");
+    let mut url = url::Url::parse(&admin_url).expect("postgres URL");
+    url.set_path(&name);
+    Some((admin, name, url.to_string()))
+}
+
+async fn drop_database(admin: &sqlx::AnyPool, name: &str) {
+    // Audited: the name is `govlab_jobs_` and hex.
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(admin)
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_claims_race_and_pilots_finish() {
+    let Some((admin, name, url)) = postgres_database().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut racing = config(&dir, 0, 30);
+    racing.database_url = Some(url.clone());
+    let state = AppState::new(racing).await.expect("state on PostgreSQL");
+    claim_race(&state).await;
+    // Clear the queue the race left running, then run a pilot for real.
+    sqlx::query("UPDATE pilots SET status = 'failed', worker = NULL")
+        .execute(&state.db)
+        .await
+        .expect("clear");
+    let mut working = config(&dir, 1, 30);
+    working.database_url = Some(url);
+    let workers = AppState::new(working).await.expect("state on PostgreSQL");
+    practice_pilot(&workers).await;
+    drop(state);
+    drop(workers);
+    drop_database(&admin, &name).await;
 }
