@@ -11,6 +11,7 @@
 //!
 //! Routes are in [`login`].
 
+pub mod client;
 pub mod jwt;
 pub mod login;
 pub mod oidc;
