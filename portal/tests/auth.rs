@@ -19,8 +19,10 @@ struct Harness {
 
 async fn harness(login_per_minute: u32) -> Harness {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = Config::default();
-    config.data_dir = dir.path().to_owned();
+    let mut config = Config {
+        data_dir: dir.path().to_owned(),
+        ..Config::default()
+    };
     config.limits.login_per_minute = login_per_minute;
     let state = AppState::new(config).await.expect("state");
     Harness { state, _dir: dir }
