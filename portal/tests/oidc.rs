@@ -719,3 +719,116 @@ async fn access_token_checks() {
         assert!(matches!(err, JwtError::Invalid(_)), "{what}: {err}");
     }
 }
+
+// ---------------------------------------------------------------------
+// `govlab submit`'s client against a stand-in of the API routes (under
+// `/fake`, so it never collides with the real API), with a provider token.
+
+mod fake_api {
+    use axum::extract::{Path, Query};
+    use axum::http::HeaderMap;
+    use serde_json::{Value, json};
+
+    use super::Principal;
+
+    pub async fn list(principal: Principal) -> axum::Json<Value> {
+        let team = principal.team.unwrap_or_default();
+        axum::Json(json!([{"id": "a1", "name": "triage", "team": team}]))
+    }
+
+    pub async fn create(_principal: Principal, body: axum::Json<Value>) -> axum::Json<Value> {
+        axum::Json(json!({"id": "a2", "name": body["name"], "scenario": body["scenario"]}))
+    }
+
+    pub async fn upload(
+        principal: Principal,
+        Path(id): Path<String>,
+        Query(query): Query<std::collections::HashMap<String, String>>,
+        headers: HeaderMap,
+        body: axum::body::Bytes,
+    ) -> Result<axum::Json<Value>, govlab_portal::PortalError> {
+        if headers.get("content-type").and_then(|v| v.to_str().ok()) != Some("application/wasm") {
+            return Err(govlab_portal::PortalError::bad_request(
+                "send application/wasm",
+            ));
+        }
+        if body.len() < 4 {
+            return Err(govlab_portal::PortalError::bad_request(
+                "the sandbox refused this file: too short",
+            ));
+        }
+        Ok(axum::Json(json!({
+            "id": "v1", "agent_id": id, "version": 3, "size": body.len(),
+            "notes": query.get("notes"), "by": principal.subject,
+        })))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_client_talks_to_the_api_with_a_provider_token() {
+    use govlab_portal::auth::client::{ClientError, PortalClient};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let Some(provider) = start_provider(&format!("http://{addr}")).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = AppState::new(config_for(&provider.issuer, dir.path(), addr))
+        .await
+        .expect("portal state");
+    let app = Router::new()
+        .route(
+            "/fake/api/agents",
+            get(fake_api::list).post(fake_api::create),
+        )
+        .route(
+            "/fake/api/agents/{id}/versions",
+            axum::routing::post(fake_api::upload),
+        )
+        .with_state(state.clone())
+        .merge(govlab_portal::router(state));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let base = format!("http://{addr}/fake");
+
+    let token = client_credentials_token(&provider.issuer, "govlab-cli", "cli-secret", None, &[])
+        .await
+        .expect("token");
+    let client = PortalClient::new(&base, &token).expect("client");
+    let agents = client.list_agents().await.expect("list");
+    assert_eq!(agents[0].name, "triage");
+    assert_eq!(agents[0].team.as_deref(), Some("team-a"));
+    let created = client
+        .create_agent("new-one", "appeals-triage")
+        .await
+        .expect("create");
+    assert_eq!(created.id, "a2");
+    let version = client
+        .upload_version("a1", b"\0asm\x0d\0\x01\0".to_vec(), Some("first try"))
+        .await
+        .expect("upload");
+    assert_eq!(version["version"], 3);
+    assert_eq!(version["notes"], "first try");
+    assert_eq!(version["by"], "govlab-cli");
+
+    let err = client
+        .upload_version("a1", b"\0".to_vec(), None)
+        .await
+        .expect_err("400");
+    assert!(
+        matches!(&err, ClientError::Rejected { status: 400, message } if message.contains("sandbox refused")),
+        "{err}"
+    );
+    let refused = PortalClient::new(&base, "glt_wrong").expect("client");
+    let err = refused.list_agents().await.expect_err("401");
+    assert!(matches!(err, ClientError::Refused(_)), "{err}");
+    assert!(err.to_string().contains("the token was refused"), "{err}");
+    let nowhere =
+        PortalClient::new(&format!("http://127.0.0.1:{}", free_port()), &token).expect("client");
+    let err = nowhere.list_agents().await.expect_err("unreachable");
+    assert!(matches!(err, ClientError::Unreachable { .. }), "{err}");
+}
