@@ -41,6 +41,11 @@ enum Command {
     Adapters(cli::adapters::AdaptersCommand),
     /// Serve the web portal (accounts, uploads, pilot runs, scoreboard)
     Serve(cli::serve::ServeArgs),
+    /// Create and revoke the portal's API tokens
+    #[command(subcommand)]
+    Tokens(cli::tokens::TokensCommand),
+    /// Upload an agent's component to a running portal as a new version
+    Submit(cli::submit::SubmitArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -54,6 +59,8 @@ fn main() -> std::process::ExitCode {
         Command::Data(cmd) => cli::data::run(cmd),
         Command::Adapters(cmd) => cli::adapters::run(cmd),
         Command::Serve(args) => cli::serve::run(args),
+        Command::Tokens(cmd) => cli::tokens::run(cmd),
+        Command::Submit(args) => cli::submit::run(args),
     };
     match result {
         Ok(code) => code,

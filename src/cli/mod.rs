@@ -8,4 +8,6 @@ pub mod progress;
 pub mod run;
 pub mod scenarios;
 pub mod serve;
+pub mod submit;
+pub mod tokens;
 pub mod verify;

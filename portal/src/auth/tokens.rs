@@ -63,18 +63,38 @@ pub async fn create(
     Ok(IssuedToken { id, secret })
 }
 
-/// Revokes a token by id or by its secret; returns whether one was revoked.
+/// Revokes a token by id or by its secret, and ends the browser sessions
+/// it opened; returns whether one was revoked.
 pub async fn revoke(db: &Db, id_or_secret: &str) -> Result<bool, PortalError> {
-    let result = sqlx::query(
-        "UPDATE api_tokens SET revoked_at = $3 WHERE (id = $1 OR token_hash = $2) \
-         AND revoked_at IS NULL",
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM api_tokens WHERE (id = $1 OR token_hash = $2) AND revoked_at IS NULL",
     )
     .bind(id_or_secret)
     .bind(hash(id_or_secret))
-    .bind(now_ms())
-    .execute(db)
+    .fetch_optional(db)
     .await?;
+    let Some((id,)) = row else {
+        return Ok(false);
+    };
+    let result =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(&id)
+            .bind(now_ms())
+            .execute(db)
+            .await?;
+    super::session::delete_subject(db, &format!("token:{id}")).await?;
     Ok(result.rows_affected() > 0)
+}
+
+/// The id of a token given by id or by secret (revoked or not).
+pub async fn find_id(db: &Db, id_or_secret: &str) -> Result<Option<String>, PortalError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM api_tokens WHERE id = $1 OR token_hash = $2")
+            .bind(id_or_secret)
+            .bind(hash(id_or_secret))
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 /// The principal a token stands for, if it is valid and not revoked.
