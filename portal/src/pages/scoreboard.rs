@@ -1,0 +1,246 @@
+//! The scoreboard: each agent's best finished pilot per scenario and split,
+//! with filters, trends and charts.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use govlab_scenarios::scenario::{self, Scenario};
+use maud::html;
+use serde::Deserialize;
+
+use super::{Ctx, charts, layout, score, when};
+use crate::actions;
+use crate::error::PortalError;
+use crate::model::{self, DIMENSIONS, ScoreboardRow};
+use crate::state::AppState;
+
+/// Filters of the scoreboard.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Filters {
+    scenario: Option<String>,
+    split: Option<String>,
+    country: Option<String>,
+    dimension: Option<String>,
+}
+
+/// Countries whose data a scenario uses, from its datasets' prefixes.
+pub(crate) fn countries(scenario: &Scenario) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for dataset in &scenario.def().datasets {
+        let country = match dataset.split('.').next() {
+            Some("madrid") => "ES",
+            Some("kz") => "KZ",
+            _ => continue,
+        };
+        if !out.contains(&country) {
+            out.push(country);
+        }
+    }
+    out
+}
+
+/// `GET /`: the scoreboard, or the login page when it is not public.
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Query<Filters>,
+) -> Result<Response, PortalError> {
+    if !actions::can_view_scoreboard(&state, ctx.who.as_ref()) {
+        return Ok(axum::response::Redirect::to("/login").into_response());
+    }
+    scoreboard(State(state), ctx, query).await
+}
+
+/// `GET /scoreboard?scenario&split&country&dimension`.
+pub(crate) async fn scoreboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(filters): Query<Filters>,
+) -> Result<Response, PortalError> {
+    actions::require_scoreboard(&state, ctx.who.as_ref())?;
+    let all = scenario::list().map_err(PortalError::internal)?;
+    let country = filters
+        .country
+        .as_deref()
+        .filter(|c| matches!(*c, "ES" | "KZ"));
+    let shown: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| country.is_none_or(|c| countries(s).contains(&c)))
+        .collect();
+    let current = filters
+        .scenario
+        .as_deref()
+        .and_then(|id| shown.iter().find(|s| s.id() == id))
+        .or_else(|| shown.first())
+        .copied();
+    let split = match filters.split.as_deref() {
+        Some("practice") => "practice",
+        _ => "evaluation",
+    };
+    let dimension = filters
+        .dimension
+        .as_deref()
+        .and_then(|d| DIMENSIONS.iter().find(|(name, _)| *name == d))
+        .map(|(name, _)| *name);
+    let mut rows = match current {
+        Some(s) => model::scoreboard(&state.db, s.id(), split).await?,
+        None => Vec::new(),
+    };
+    if let Some(dim) = dimension {
+        rows.sort_by(|a, b| {
+            let get = |r: &ScoreboardRow| r.dimensions.get(dim).copied().flatten().unwrap_or(-1.0);
+            get(b).total_cmp(&get(a)).then(a.rank.cmp(&b.rank))
+        });
+    }
+    let lang = ctx.lang;
+    let title = ctx.t("sb.title");
+    let dim_labels: Vec<&str> = DIMENSIONS.iter().map(|(n, _)| lang.t(dim_key(n))).collect();
+    let top: Vec<(String, Vec<Option<f64>>)> = rows
+        .iter()
+        .take(6)
+        .map(|r| {
+            (
+                format!("{}/{} v{}", r.team, r.agent_name, r.version),
+                DIMENSIONS
+                    .iter()
+                    .map(|(n, _)| r.dimensions.get(n).copied().flatten())
+                    .collect(),
+            )
+        })
+        .collect();
+    let history: Vec<(String, &[(i64, f64)])> = rows
+        .iter()
+        .take(6)
+        .map(|r| (format!("{}/{}", r.team, r.agent_name), r.history.as_slice()))
+        .collect();
+    let body = html! {
+        h1 { (title) }
+        form.filters method="get" action="/scoreboard" {
+            div.field {
+                label for="f-scenario" { (ctx.t("sb.scenario")) }
+                select #f-scenario name="scenario" {
+                    @for s in &shown {
+                        option value=(s.id()) selected[current.is_some_and(|c| c.id() == s.id())] { (s.def().title) " (" (s.id()) ")" }
+                    }
+                }
+            }
+            div.field {
+                label for="f-split" { (ctx.t("sb.split")) }
+                select #f-split name="split" {
+                    option value="evaluation" selected[split == "evaluation"] { (ctx.t("split.evaluation")) }
+                    option value="practice" selected[split == "practice"] { (ctx.t("split.practice")) }
+                }
+            }
+            div.field {
+                label for="f-country" { (ctx.t("sb.country")) }
+                select #f-country name="country" {
+                    option value="" selected[country.is_none()] { (ctx.t("sb.any_country")) }
+                    option value="ES" selected[country == Some("ES")] { (ctx.t("country.ES")) }
+                    option value="KZ" selected[country == Some("KZ")] { (ctx.t("country.KZ")) }
+                }
+            }
+            div.field {
+                label for="f-dimension" { (ctx.t("sb.sort_by")) }
+                select #f-dimension name="dimension" {
+                    option value="" selected[dimension.is_none()] { (ctx.t("sb.composite")) }
+                    @for (name, _) in DIMENSIONS {
+                        option value=(name) selected[dimension == Some(name)] { (lang.t(dim_key(name))) }
+                    }
+                }
+            }
+            div.field.actions { button type="submit" { (ctx.t("sb.apply")) } }
+        }
+        @if let Some(s) = current {
+            p.lead {
+                (s.def().title) " · " (ctx.t("sb.version")) " " (s.version()) " · "
+                (ctx.t("sb.data_from")) " "
+                @for (i, c) in countries(s).iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (lang.t(country_key(c)))
+                }
+                @if countries(s).is_empty() { (ctx.t("sb.no_country")) }
+            }
+        }
+        div.table-wrap tabindex="0" role="region" aria-label=(title) {
+            table.scoreboard {
+                caption {
+                    (title) ": " (current.map_or("—", |s| s.id())) ", " (lang.t(split_key(split)))
+                    @if let Some(dim) = dimension { " — " (ctx.t("sb.sorted_by")) " " (lang.t(dim_key(dim))) }
+                }
+                thead {
+                    tr {
+                        th scope="col" { (ctx.t("sb.rank")) }
+                        th scope="col" { (ctx.t("sb.team")) }
+                        th scope="col" { (ctx.t("sb.agent")) }
+                        th scope="col" class="num" { (ctx.t("sb.composite")) }
+                        @for (name, _) in DIMENSIONS {
+                            th scope="col" class="num" aria-sort=[(dimension == Some(name)).then_some("descending")] { (lang.t(dim_key(name))) }
+                        }
+                        th scope="col" { (ctx.t("sb.trend")) }
+                        th scope="col" { (ctx.t("sb.finished")) }
+                    }
+                }
+                tbody {
+                    @for row in &rows {
+                        tr {
+                            td class="num" { (row.rank) }
+                            td { (row.team) }
+                            th scope="row" { a href={ "/pilots/" (row.pilot_id) } { (row.agent_name) " v" (row.version) } }
+                            td class="num strong" { (score(lang, row.composite)) }
+                            @for (name, _) in DIMENSIONS {
+                                td class="num" { (score(lang, row.dimensions.get(name).copied().flatten())) }
+                            }
+                            td { (charts::sparkline(lang, &row.history)) }
+                            td { (row.finished_at.map(when).unwrap_or_default()) }
+                        }
+                    }
+                    @if rows.is_empty() {
+                        tr { td colspan="11" { (ctx.t("sb.empty")) } }
+                    }
+                }
+            }
+        }
+        @if !rows.is_empty() {
+            section.charts {
+                div {
+                    h2 { (ctx.t("sb.chart_dims")) }
+                    (charts::grouped(lang, ctx.t("sb.chart_dims"), &dim_labels, &top))
+                }
+                div {
+                    h2 { (ctx.t("sb.chart_history")) }
+                    (charts::history_lines(lang, ctx.t("sb.chart_history"), &history))
+                }
+            }
+        }
+    };
+    Ok(layout(&ctx, title, html! {}, body).into_response())
+}
+
+/// The i18n key of a dimension's name.
+pub(crate) fn dim_key(name: &str) -> &'static str {
+    match name {
+        "effectiveness" => "dim.effectiveness",
+        "interoperability" => "dim.interoperability",
+        "efficiency" => "dim.efficiency",
+        "reliability" => "dim.reliability",
+        "compliance" => "dim.compliance",
+        _ => "dim.fairness",
+    }
+}
+
+/// The i18n key of a split's name.
+pub(crate) fn split_key(split: &str) -> &'static str {
+    if split == "practice" {
+        "split.practice"
+    } else {
+        "split.evaluation"
+    }
+}
+
+/// The i18n key of a country's name.
+fn country_key(code: &str) -> &'static str {
+    if code == "ES" {
+        "country.ES"
+    } else {
+        "country.KZ"
+    }
+}
