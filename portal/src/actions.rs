@@ -197,12 +197,16 @@ pub async fn upload_version(
     bytes: Vec<u8>,
     notes: &str,
 ) -> Result<Version, PortalError> {
+    if principal.role == Role::Investor {
+        return Err(PortalError::forbidden("investors cannot upload agents"));
+    }
     let agent = agent_for(state, principal, agent_id).await?;
     if !can_edit_agent(principal, &agent) {
         return Err(PortalError::forbidden(
             "only the agent's team can upload versions",
         ));
     }
+    state.limiter.check(Bucket::Upload, &principal.subject)?;
     if notes.len() > 2000 {
         return Err(PortalError::bad_request(
             "the notes are over 2000 characters",
@@ -245,6 +249,9 @@ pub async fn submit_version(
     principal: &Principal,
     version_id: &str,
 ) -> Result<Version, PortalError> {
+    if principal.role == Role::Investor {
+        return Err(PortalError::forbidden("investors cannot submit versions"));
+    }
     let (agent, version) = version_for(state, principal, version_id).await?;
     if principal.role != Role::Startup || !principal.in_team(&agent.team) {
         return Err(PortalError::forbidden(
@@ -339,6 +346,9 @@ pub async fn request_pilot(
     split: &str,
     cases: Option<u64>,
 ) -> Result<String, PortalError> {
+    if principal.role == Role::Investor {
+        return Err(PortalError::forbidden("investors cannot run pilots"));
+    }
     let (agent, version) = version_for(state, principal, version_id).await?;
     let scenario = scenario_by_id(&agent.scenario)?;
     let split = match split {

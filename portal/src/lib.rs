@@ -80,6 +80,17 @@ pub fn router(state: AppState) -> Router {
         .merge(jobs::routes())
         .merge(metrics::routes())
         .route("/healthz", axum::routing::get(healthz))
+        // Router::layer runs after routing, so both see the route template.
+        // Body caps are the security layer's (per route), not axum's 2 MB.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
 

@@ -45,6 +45,8 @@ pub struct Shared {
     pub limiter: RateLimiter,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Computed scoreboards (API and page).
+    pub scoreboard_cache: crate::api::ScoreboardCache,
     /// One sandbox per scenario, built on first upload, to check agents.
     checkers: Mutex<HashMap<String, Arc<Sandbox>>>,
 }
@@ -88,6 +90,7 @@ impl AppState {
             jobs: Jobs::new(&config),
             limiter: RateLimiter::new(&config.limits),
             metrics: Metrics::new(),
+            scoreboard_cache: crate::api::ScoreboardCache::new(),
             checkers: Mutex::new(HashMap::new()),
             config,
             db,
