@@ -2,7 +2,7 @@
 //! `GET /auth/callback`, `POST /logout`.
 //!
 //! Without an `[oidc]` section a person logs in with a lab API token; with
-//! one, only through the identity provider (see [`post_login`] for why).
+//! one, only through the identity provider (`post_login` says why).
 //! Pages are minimal server-rendered HTML; the web layer styles them.
 
 use axum::extract::{Query, State};
