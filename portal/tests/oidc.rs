@@ -832,3 +832,67 @@ async fn submit_client_talks_to_the_api_with_a_provider_token() {
     let err = nowhere.list_agents().await.expect_err("unreachable");
     assert!(matches!(err, ClientError::Unreachable { .. }), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_cached_and_refetched_for_an_unknown_kid() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let (key1, jwk1) = ed25519_key("k1");
+    let (key2, jwk2) = ed25519_key("k2");
+    let served = Arc::new(Mutex::new(JwkSet { keys: vec![jwk1] }));
+    let hits = Arc::new(AtomicUsize::new(0));
+    let app = {
+        let served = Arc::clone(&served);
+        let hits = Arc::clone(&hits);
+        Router::new().route(
+            "/jwks",
+            get(move || {
+                let served = Arc::clone(&served);
+                let hits = Arc::clone(&hits);
+                async move {
+                    hits.fetch_add(1, Ordering::SeqCst);
+                    let set = served.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    axum::Json(serde_json::to_value(set).unwrap_or(Value::Null))
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let verifier = Verifier::remote(
+        ISSUER,
+        &format!("http://{addr}/jwks"),
+        reqwest::Client::new(),
+    );
+    let claims = json!({"iss": ISSUER, "aud": API_RESOURCE, "sub": "c", "exp": now() + 300});
+    let audiences = vec![API_RESOURCE.to_owned()];
+
+    for _ in 0..2 {
+        verifier
+            .verify_access_token(&sign(&key1, "k1", &claims), &audiences)
+            .await
+            .expect("k1");
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "fetched once, then cached");
+    let err = verifier
+        .verify_access_token(&sign(&key2, "k2", &claims), &audiences)
+        .await
+        .expect_err("k2 not published yet");
+    assert!(matches!(err, JwtError::UnknownKey(_)), "{err}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "no refetch storm");
+
+    // The provider rotates its key; after the refetch pause, k2 works.
+    *served.lock().unwrap_or_else(|p| p.into_inner()) = JwkSet { keys: vec![jwk2] };
+    tokio::time::sleep(Duration::from_millis(5_200)).await;
+    verifier
+        .verify_access_token(&sign(&key2, "k2", &claims), &audiences)
+        .await
+        .expect("k2 after rotation");
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+}

@@ -157,7 +157,12 @@ impl PortalClient {
             .pointer("/error/message")
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .unwrap_or_else(|| text.chars().take(300).collect());
+            .unwrap_or_else(|| text.chars().take(300).collect::<String>());
+        let message = match (status, message.trim().is_empty()) {
+            (404, true) => format!("nothing at {url}: is --portal the portal's address?"),
+            (_, true) => format!("{url} answered HTTP {status}"),
+            _ => message,
+        };
         match status {
             200..=299 => Ok(body),
             401 => Err(ClientError::Refused(message)),

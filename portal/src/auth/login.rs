@@ -2,7 +2,7 @@
 //! `GET /auth/callback`, `POST /logout`.
 //!
 //! Without an `[oidc]` section a person logs in with a lab API token; with
-//! one, only through the identity provider (see [`post_login`] for why).
+//! one, only through the identity provider (`post_login` says why).
 //! Pages are minimal server-rendered HTML; the web layer styles them.
 
 use axum::extract::{Query, State};
@@ -246,8 +246,11 @@ async fn post_login(
 
 async fn oidc_start(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, PortalError> {
+    // Each start writes a row: count it as a login attempt.
+    state.limiter.check(Bucket::Login, &ip)?;
     let Some(oidc) = state.auth.oidc() else {
         return Err(PortalError::NotFound(
             "an identity provider (none is configured)".into(),
@@ -277,6 +280,9 @@ pub struct CallbackQuery {
     /// Its explanation.
     #[serde(default)]
     pub error_description: Option<String>,
+    /// The issuer that answered (RFC 9207), when the provider says.
+    #[serde(default)]
+    pub iss: Option<String>,
 }
 
 async fn oidc_callback(
@@ -285,7 +291,6 @@ async fn oidc_callback(
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, PortalError> {
-    state.limiter.check(Bucket::Login, &ip)?;
     let Some(oidc) = state.auth.oidc() else {
         return Err(PortalError::NotFound(
             "an identity provider (none is configured)".into(),
@@ -304,6 +309,14 @@ async fn oidc_callback(
         let (Some(code), Some(login_state)) = (&query.code, &query.state) else {
             return Err(LoginError::UnknownState);
         };
+        // Mix-up defence: an answer naming another issuer is not ours.
+        if let Some(iss) = &query.iss
+            && iss.trim_end_matches('/') != oidc.config().issuer.trim_end_matches('/')
+        {
+            return Err(LoginError::Provider(format!(
+                "the answer came from {iss:?}, not from the configured provider"
+            )));
+        }
         let bound = cookie_value(&headers, OIDC_STATE_COOKIE).is_some_and(|cookie| {
             super::jwt::constant_time_eq(cookie.as_bytes(), login_state.as_bytes())
         });
