@@ -59,9 +59,11 @@ const MAX_FINDINGS: usize = 200;
 /// How often progress is written to the row and read by event streams.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
-/// Per-case rows per `INSERT` (8 parameters each: 4000 per statement, far
-/// under SQLite's 32766 and PostgreSQL's 65535).
-const CASE_BATCH: usize = 500;
+/// Per-case rows per `INSERT` (8 parameters each, far under SQLite's 32766
+/// and PostgreSQL's 65535). Measured on SQLite, 20,000 rows: 500 per
+/// statement 1.2 s, 100: 0.36 s, 50: 0.2 s (binding cost grows faster than
+/// the statement).
+const CASE_BATCH: usize = 50;
 
 /// Worker numbers, unique in the process (several pools may share one
 /// process, e.g. in tests).
@@ -333,7 +335,8 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
             _ = ticker.tick() => {
                 let n = done.load(Ordering::Relaxed);
                 let now = tokio::time::Instant::now();
-                if n == last_written.0 && now.duration_since(last_written.1) < renew_every {
+                let quiet = n == last_written.0 && now.duration_since(last_written.1) < renew_every;
+                if quiet || cancel.load(Ordering::Relaxed) {
                     continue;
                 }
                 match heartbeat(&state.db, id, me, n, spec_cases, lease).await {
@@ -351,12 +354,20 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
         RunEnd::LostLease => Ok(()),
         RunEnd::Failed(message) => fail(&state.db, id, me, &message).await,
         RunEnd::Done(result) => {
-            if finish(state, id, me, practice, &result).await? {
-                Ok(())
-            } else {
+            let writing = std::time::Instant::now();
+            let written = finish(state, id, me, practice, &result).await?;
+            tracing::info!(
+                pilot = id,
+                cases = result.scorecard.cases,
+                run_ms = duration_ms(result.timings.total),
+                write_ms = duration_ms(writing.elapsed()),
+                written,
+                "pilot done"
+            );
+            if !written {
                 tracing::warn!(pilot = id, worker = me, "finished after losing the lease");
-                Ok(())
             }
+            Ok(())
         }
     }
 }

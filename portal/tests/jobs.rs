@@ -424,8 +424,8 @@ async fn progress_streams_over_http_until_done() {
     let events = read_events(response).await;
     let (last, rest) = events.split_last().expect("events");
     assert_eq!(last.0, "done", "{events:?}");
-    assert_eq!(last.1["status"], "done");
-    assert_eq!(last.1["cases_done"], 20000);
+    assert_eq!(last.1["status"], "done", "{events:?}");
+    assert_eq!(last.1["cases_done"], 20000, "{events:?}");
     assert!(
         rest.iter().all(|(name, _)| name == "progress"),
         "{events:?}"
@@ -454,7 +454,7 @@ async fn progress_streams_over_http_until_done() {
         .expect("request");
     let events = read_events(response).await;
     let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["progress", "done"]);
+    assert_eq!(names, ["progress", "done"], "{events:?}");
 }
 
 /// A fresh PostgreSQL database for one test, on the server named by

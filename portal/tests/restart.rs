@@ -18,6 +18,13 @@ const SCENARIO: &str = "appeals-triage";
 /// Cases in the interrupted pilot: a few seconds of work on two cores.
 const CASES: i64 = 30_000;
 
+/// The tests each use every core for seconds: run them one at a time.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn agent_bytes() -> Vec<u8> {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
     BYTES
@@ -169,16 +176,36 @@ async fn finishes_intact(state: &AppState, submitted: &Submitted) -> model::Pilo
 
 #[test]
 fn a_restart_in_the_middle_of_a_run_requeues_and_finishes_it() {
+    let _serial = one_at_a_time();
     let dir = tempfile::tempdir().expect("tempdir");
-    // A long lease: only the restart's re-queue can recover the pilot in
-    // time.
-    let submitted = run_then_crash(config(&dir, "restart-node", 600));
+    restart_mid_run(&dir, None);
+}
+
+#[test]
+fn a_restart_on_postgres_requeues_and_finishes_it() {
+    let _serial = one_at_a_time();
+    let runtime = Runtime::new().expect("runtime");
+    let Some((admin_url, name, url)) = runtime.block_on(postgres_database()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    restart_mid_run(&dir, Some(url));
+    runtime.block_on(drop_database(&admin_url, &name));
+}
+
+/// Crash mid-run, restart on the same data directory (and database).
+fn restart_mid_run(dir: &TempDir, database_url: Option<String>) {
+    let config = || Config {
+        database_url: database_url.clone(),
+        // A long lease: only the restart's re-queue can recover the pilot
+        // in time.
+        ..config(dir, "restart-node", 600)
+    };
+    let submitted = run_then_crash(config());
 
     let runtime = Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let state = AppState::new(config(&dir, "restart-node", 600))
-            .await
-            .expect("reopens");
+        let state = AppState::new(config()).await.expect("reopens");
         let before = model::get_pilot(&state.db, &submitted.pilot)
             .await
             .expect("read")
@@ -196,6 +223,7 @@ fn a_restart_in_the_middle_of_a_run_requeues_and_finishes_it() {
 
 #[test]
 fn a_pilot_whose_worker_stops_renewing_is_taken_over() {
+    let _serial = one_at_a_time();
     let dir = tempfile::tempdir().expect("tempdir");
     // Node a claims with a one-second lease, then dies without a restart.
     let submitted = run_then_crash(config(&dir, "node-a", 1));
@@ -216,4 +244,40 @@ fn a_pilot_whose_worker_stops_renewing_is_taken_over() {
             .expect("worker");
         assert!(worker.starts_with("node-b/"), "{worker}");
     });
+}
+
+/// A fresh PostgreSQL database on the server named by
+/// `GOVLAB_TEST_POSTGRES` (default: the local one): `(admin URL, name,
+/// URL)`, or `None` when there is none to reach.
+async fn postgres_database() -> Option<(String, String, String)> {
+    sqlx::any::install_default_drivers();
+    let admin_url = std::env::var("GOVLAB_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let admin = match sqlx::AnyPool::connect(&admin_url).await {
+        Ok(admin) => admin,
+        Err(err) => {
+            eprintln!("no PostgreSQL at {admin_url} ({err}); skipping the PostgreSQL run");
+            return None;
+        }
+    };
+    let name = format!("govlab_restart_{}", govlab_portal::db::new_id());
+    // Audited: the name is `govlab_restart_` and hex.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .expect("create database");
+    let mut url = url::Url::parse(&admin_url).expect("postgres URL");
+    url.set_path(&name);
+    Some((admin_url, name, url.to_string()))
+}
+
+async fn drop_database(admin_url: &str, name: &str) {
+    if let Ok(admin) = sqlx::AnyPool::connect(admin_url).await {
+        // Audited: the name is `govlab_restart_` and hex.
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&admin)
+        .await;
+    }
 }
