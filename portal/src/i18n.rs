@@ -522,6 +522,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("staff.submitted", "Submitted", "Enviada"),
     ("staff.scenarios", "Scenarios", "Escenarios"),
     ("staff.state", "State", "Estado"),
+    ("staff.version", "Version", "Versión"),
     ("staff.change", "Change", "Cambiar"),
     ("staff.enabled", "enabled", "activado"),
     ("staff.disabled", "disabled", "desactivado"),
