@@ -166,7 +166,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("role.investor", "investor", "inversor"),
     ("err.status", "HTTP status", "Código HTTP"),
     ("err.home", "Go to the scoreboard", "Ir a la clasificación"),
-    ("err.back", "Go back", "Volver"),
     (
         "err.forbidden",
         "You are not allowed to do this",

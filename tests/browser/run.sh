@@ -6,6 +6,7 @@
 #
 #   tests/browser/run.sh            # from anywhere in the repository
 #   KEEP_DATA=1 tests/browser/run.sh  # keep the data directory for a look
+#   AGENT_WASM=path/appeals_competent.wasm tests/browser/run.sh  # skip the agent build
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,10 +25,14 @@ echo "== npm ci"
 echo "== building govlab and the appeals_competent agent"
 cargo build --manifest-path "$root/Cargo.toml" --bin govlab
 govlab="$target/debug/govlab"
-agents_target=${AGENTS_TARGET_DIR:-$root/scenarios/agents/target}
-cargo build --manifest-path "$root/scenarios/agents/Cargo.toml" --target wasm32-wasip2 --release \
-  -p appeals_competent --target-dir "$agents_target"
-wasm="$agents_target/wasm32-wasip2/release/appeals_competent.wasm"
+if [ -n "${AGENT_WASM:-}" ]; then
+  wasm=$AGENT_WASM
+else
+  agents_target=${AGENTS_TARGET_DIR:-$root/scenarios/agents/target}
+  cargo build --manifest-path "$root/scenarios/agents/Cargo.toml" --target wasm32-wasip2 --release \
+    -p appeals_competent --target-dir "$agents_target"
+  wasm="$agents_target/wasm32-wasip2/release/appeals_competent.wasm"
+fi
 [ -f "$wasm" ] || { echo "no $wasm after the build" >&2; exit 1; }
 
 data=$(mktemp -d)
