@@ -28,6 +28,18 @@ const pilotTimeoutMs = Number(process.env.PILOT_TIMEOUT_MS || 240000);
 const desktop = { viewport: { width: 1280, height: 900 } };
 const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
+// Script errors and Content-Security-Policy refusals fail the test.
+const pageErrors = [];
+function watch(page) {
+  page.on("pageerror", (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && /Content.Security.Policy|Refused to/i.test(msg.text())) {
+      pageErrors.push(`${page.url()}: ${msg.text()}`);
+    }
+  });
+  return page;
+}
+
 let step = 0;
 async function shot(page, name) {
   step += 1;
@@ -83,7 +95,7 @@ try {
   console.log("startup: sign in, register an agent, upload, practice pilot");
   {
     const context = await browser.newContext(desktop);
-    const page = await context.newPage();
+    const page = watch(await context.newPage());
     await login(page, startupToken);
     await page.goto(`${base}/agents`);
     await page.fill("#a-name", agentName);
@@ -135,7 +147,7 @@ try {
   console.log("investor: sign in, scoreboard (desktop and Spanish)");
   {
     const context = await browser.newContext(desktop);
-    const page = await context.newPage();
+    const page = watch(await context.newPage());
     await login(page, investorToken);
     await page.goto(`${base}/scoreboard?scenario=appeals-triage&split=practice`);
     check(await page.locator(`table.scoreboard >> text=${agentName}`).count() >= 1, "the agent is on the scoreboard");
@@ -153,7 +165,7 @@ try {
   console.log("phone width 360x740: scoreboard, pilot, agents");
   {
     const context = await browser.newContext(phone);
-    const page = await context.newPage();
+    const page = watch(await context.newPage());
     await login(page, investorToken);
     await page.goto(`${base}/scoreboard?scenario=appeals-triage&split=practice&lang=en`);
     await fitsWidth(page, "scoreboard");
@@ -164,13 +176,14 @@ try {
     await context.close();
 
     const startup = await browser.newContext(phone);
-    const startupPage = await startup.newPage();
+    const startupPage = watch(await startup.newPage());
     await login(startupPage, startupToken);
     await startupPage.goto(`${base}/agents`);
     await fitsWidth(startupPage, "agents");
     await shot(startupPage, "phone-agents");
     await startup.close();
   }
+  check(pageErrors.length === 0, `errors in the pages:\n${pageErrors.join("\n")}`);
   console.log("browser test passed");
 } catch (err) {
   console.error(`browser test FAILED: ${err.message}`);
