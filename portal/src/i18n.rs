@@ -166,7 +166,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("role.investor", "investor", "inversor"),
     ("err.status", "HTTP status", "Código HTTP"),
     ("err.home", "Go to the scoreboard", "Ir a la clasificación"),
-    ("err.back", "Go back", "Volver"),
     (
         "err.forbidden",
         "You are not allowed to do this",
@@ -522,6 +521,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("staff.submitted", "Submitted", "Enviada"),
     ("staff.scenarios", "Scenarios", "Escenarios"),
     ("staff.state", "State", "Estado"),
+    ("staff.version", "Version", "Versión"),
     ("staff.change", "Change", "Cambiar"),
     ("staff.enabled", "enabled", "activado"),
     ("staff.disabled", "disabled", "desactivado"),

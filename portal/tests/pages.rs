@@ -196,27 +196,57 @@ impl Lab {
         }
     }
 
-    /// A browser session for `role`, stored the way the auth engineer's
-    /// login stores it: returns the cookie header and the CSRF token.
+    /// A browser session for `role`: through the token login form when the
+    /// auth routes are there, else stored the way they store it. Returns
+    /// the cookie header and the CSRF token the pages put in their forms.
     async fn session(&self, role: Role, team: Option<&str>) -> (String, String) {
-        let id = format!("session-{}", govlab_portal::db::new_id());
-        let csrf = format!("csrf-{}", govlab_portal::db::new_id());
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, subject, display_name, role, team, csrf, created_at, \
-             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(govlab_portal::store::sha256_hex(id.as_bytes()))
-        .bind(format!("user:{}", role.as_str()))
-        .bind("Test User")
-        .bind(role.as_str())
-        .bind(team)
-        .bind(&csrf)
-        .bind(now_ms())
-        .bind(now_ms() + 3_600_000)
-        .execute(&self.state.db)
-        .await
-        .unwrap();
-        (format!("govlab_session={id}"), csrf)
+        let token = self.token(role, team).await;
+        let (status, headers, _) = self
+            .post_form("/login", None, None, &format!("token={token}&next=%2F"))
+            .await;
+        let from_login = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("govlab_session="))
+            .and_then(|v| v.split(';').next())
+            .filter(|v| status == StatusCode::SEE_OTHER && !v.is_empty())
+            .map(str::to_owned);
+        let cookie = match from_login {
+            Some(secret) => format!("govlab_session={secret}"),
+            None => {
+                let id = format!("session-{}", govlab_portal::db::new_id());
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, subject, display_name, role, team, csrf, \
+                     created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(govlab_portal::store::sha256_hex(id.as_bytes()))
+                .bind(format!("user:{}", role.as_str()))
+                .bind("Test User")
+                .bind(role.as_str())
+                .bind(team)
+                .bind(format!("csrf-{}", govlab_portal::db::new_id()))
+                .bind(now_ms())
+                .bind(now_ms() + 3_600_000)
+                .execute(&self.state.db)
+                .await
+                .unwrap();
+                format!("govlab_session={id}")
+            }
+        };
+        let request = Request::get("/scoreboard")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        assert_eq!(status, StatusCode::OK, "the session works");
+        let csrf = body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the sign-out form carries the CSRF token")
+            .to_owned();
+        (cookie, csrf)
     }
 }
 

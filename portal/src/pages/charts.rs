@@ -12,6 +12,9 @@ use maud::{Markup, html};
 use crate::i18n::Lang;
 use crate::model::HistogramDoc;
 
+/// Pixels per SVG unit at full size (charts shrink to fit narrow screens).
+const SCALE: f64 = 1.3;
+
 /// A small trend line of composites by version (0–100).
 pub(crate) fn sparkline(lang: Lang, history: &[(i64, f64)]) -> Markup {
     let label = history
@@ -51,9 +54,9 @@ pub(crate) fn bars(lang: Lang, title: &str, items: &[(String, Option<f64>)]) -> 
     let label_w = 130.0;
     let bar_w = 200.0;
     let height = row * items.len() as f64 + 8.0;
-    let width = label_w + bar_w + 60.0;
+    let width = label_w + bar_w + 90.0;
     html! {
-        svg.chart viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) {
+        svg.chart width=(format!("{:.0}", width * SCALE)) viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) {
             title { (title) }
             @for (i, (label, value)) in items.iter().enumerate() {
                 @let y = 4.0 + row * i as f64;
@@ -88,7 +91,7 @@ pub(crate) fn grouped(
     let y_of = |v: f64| top + plot_h - plot_h * v.clamp(0.0, 100.0) / 100.0;
     html! {
         figure.chart-figure {
-            svg.chart viewBox=(format!("0 0 {width:.0} {height:.0}")) role="img" aria-label=(title) {
+            svg.chart width=(format!("{:.0}", width * SCALE)) viewBox=(format!("0 0 {width:.0} {height:.0}")) role="img" aria-label=(title) {
                 title { (title) }
                 @for tick in [0.0, 50.0, 100.0] {
                     line.grid x1=(left) x2=(format!("{:.0}", width - 6.0)) y1=(format!("{:.1}", y_of(tick))) y2=(format!("{:.1}", y_of(tick))) {}
@@ -129,7 +132,7 @@ pub(crate) fn histogram(lang: Lang, title: &str, unit: &str, hist: &HistogramDoc
     let total: u64 = hist.counts.iter().sum();
     let label = format!("{title}: {total} {}", lang.t("chart.cases"));
     html! {
-        svg.chart viewBox=(format!("0 0 {width} {}", plot_h + 40.0)) role="img" aria-label=(label) {
+        svg.chart width=(format!("{:.0}", width * SCALE)) viewBox=(format!("0 0 {width} {}", plot_h + 40.0)) role="img" aria-label=(label) {
             title { (label) }
             text x=(left - 4.0) y="12" text-anchor="end" { (max as u64) }
             text x=(left - 4.0) y=(plot_h + 4.0) text-anchor="end" { "0" }
@@ -162,7 +165,7 @@ pub(crate) fn history_lines(lang: Lang, title: &str, series: &[(String, &[(i64, 
     let y_of = |c: f64| top + plot_h - plot_h * c.clamp(0.0, 100.0) / 100.0;
     html! {
         figure.chart-figure {
-            svg.chart.lines viewBox=(format!("0 0 {} {}", left + plot_w + 20.0, top + plot_h + 30.0)) role="img" aria-label=(title) {
+            svg.chart.lines width=(format!("{:.0}", (left + plot_w + 20.0) * SCALE)) viewBox=(format!("0 0 {} {}", left + plot_w + 20.0, top + plot_h + 30.0)) role="img" aria-label=(title) {
                 title { (title) }
                 @for tick in [0.0, 50.0, 100.0] {
                     line.grid x1=(left) x2=(left + plot_w) y1=(y_of(tick)) y2=(y_of(tick)) {}

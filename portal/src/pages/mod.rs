@@ -186,7 +186,7 @@ pub fn error_page(lang: Lang, status: StatusCode, info: &ErrorInfo) -> Markup {
                 h1 { (heading) }
                 p.status { (lang.t("err.status")) " " (status.as_u16()) }
                 p { (info.message) }
-                p { a href="/" { (lang.t("err.home")) } " · " a href="javascript:history.back()" { (lang.t("err.back")) } }
+                p { a href="/" { (lang.t("err.home")) } }
             }
         },
     )

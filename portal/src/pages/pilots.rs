@@ -214,7 +214,7 @@ fn scorecard_section(ctx: &Ctx, pilot: &Pilot, signed: &SignedScorecard) -> Mark
                                 td {
                                     ul.figures {
                                         @for (figure, value) in &dim.figures {
-                                            li { code { (figure) } " = " (lang.number(*value, 4)) }
+                                            li { code { (figure) } " = " (figure_value(lang, *value)) }
                                         }
                                     }
                                 }
@@ -244,11 +244,22 @@ fn scorecard_section(ctx: &Ctx, pilot: &Pilot, signed: &SignedScorecard) -> Mark
     }
 }
 
+/// A raw figure: whole numbers without decimals, others with up to four.
+fn figure_value(lang: crate::i18n::Lang, value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        lang.number(value, 0)
+    } else {
+        let text = lang.number(value, 4);
+        text.trim_end_matches('0').to_owned()
+    }
+}
+
 fn telemetry_section(ctx: &Ctx, t: &TelemetryDoc) -> Markup {
     let lang = ctx.lang;
     let outcomes: Vec<(String, Option<f64>)> = t
         .by_outcome
         .iter()
+        .filter(|(_, n)| **n > 0)
         .map(|(name, n)| {
             let share = if t.cases > 0 {
                 100.0 * *n as f64 / t.cases as f64

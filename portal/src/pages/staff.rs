@@ -81,7 +81,7 @@ pub(crate) async fn staff(
                     caption { (ctx.t("staff.scenarios")) }
                     thead { tr {
                         th scope="col" { (ctx.t("sb.scenario")) }
-                        th scope="col" { (ctx.t("sb.version")) }
+                        th scope="col" { (ctx.t("staff.version")) }
                         th scope="col" { (ctx.t("staff.state")) }
                         th scope="col" { (ctx.t("staff.change")) }
                     } }
