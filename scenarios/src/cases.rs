@@ -104,7 +104,8 @@ pub enum CaseTruth {
 }
 
 impl CaseTruth {
-    /// The truth as JSON, for the dataset hash and for leak checks.
+    /// The truth as JSON, for leak checks (the dataset hash encodes the
+    /// `Debug` form instead).
     pub fn to_json(&self) -> Value {
         match self {
             CaseTruth::Appeal(truth) => json!({
@@ -122,6 +123,54 @@ impl CaseTruth {
             CaseTruth::Service(truth) => json!({ "relevant": truth.relevant }),
         }
     }
+
+    /// Appends exactly what `format!("{self:?}")` gives (the encoding the
+    /// dataset hash uses), without the formatting machinery for appeals,
+    /// the truth of large pilots.
+    pub(crate) fn write_debug(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        if let CaseTruth::Appeal(truth) = self
+            && [
+                &truth.category,
+                &truth.responsible_body,
+                &truth.priority,
+                &truth.language,
+            ]
+            .into_iter()
+            .chain(&truth.applicant_iin)
+            .all(|text| debug_is_verbatim(text))
+        {
+            out.push_str("Appeal(AppealTruth { category: \"");
+            out.push_str(&truth.category);
+            out.push_str("\", responsible_body: \"");
+            out.push_str(&truth.responsible_body);
+            out.push_str("\", priority: \"");
+            out.push_str(&truth.priority);
+            out.push_str("\", misrouted: ");
+            out.push_str(if truth.misrouted { "true" } else { "false" });
+            out.push_str(", language: \"");
+            out.push_str(&truth.language);
+            out.push_str("\", applicant_iin: ");
+            match &truth.applicant_iin {
+                Some(iin) => {
+                    out.push_str("Some(\"");
+                    out.push_str(iin);
+                    out.push_str("\")");
+                }
+                None => out.push_str("None"),
+            }
+            out.push_str(" })");
+            return;
+        }
+        let _ = write!(out, "{self:?}");
+    }
+}
+
+/// Whether `Debug` prints `text` as it is between quotes: printable ASCII
+/// other than `"` and `\`.
+fn debug_is_verbatim(text: &str) -> bool {
+    text.bytes()
+        .all(|byte| (b' '..=b'~').contains(&byte) && byte != b'"' && byte != b'\\')
 }
 
 /// Truth of an appeal or request.
@@ -195,30 +244,57 @@ pub struct ServiceTruth {
     pub language: String,
 }
 
-/// SHA-256 of the parts, separated, as a u64.
-fn hash_u64(parts: &[&[u8]]) -> u64 {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    let digest = hasher.finalize();
-    let mut word = [0u8; 8];
-    word.copy_from_slice(&digest[..8]);
-    u64::from_le_bytes(word)
+/// The id of case `index`: the scenario's prefix (`AT-`) and the 1-based
+/// index, zero-padded (`AT-000001`); [`case_index`] reads it back.
+fn case_id(prefix: &str, index: u64) -> String {
+    datasets::numbered(prefix, index + 1, 6)
+}
+
+/// The index of the case a case id names.
+pub(crate) fn case_index(case_id: &str) -> Option<u64> {
+    let (_, number) = case_id.rsplit_once('-')?;
+    number.parse::<u64>().ok()?.checked_sub(1)
 }
 
 /// The seed of case `index`: depends on scenario, version, split seed and
 /// index only.
 pub fn case_seed(scenario: &Scenario, split: SplitSeed, index: u64) -> u64 {
-    hash_u64(&[
-        b"govlab-case-seed/1",
-        scenario.id().as_bytes(),
-        scenario.version().as_bytes(),
-        split.split.name().as_bytes(),
-        &split.seed.to_le_bytes(),
-        &index.to_le_bytes(),
-    ])
+    CaseSeeds::new(scenario, split).seed(index)
+}
+
+/// The case seeds of one split: SHA-256 over the length-prefixed parts
+/// `govlab-case-seed/1`, scenario id, version, split name, split seed and
+/// case index, as a u64. The hasher state after every part but the index
+/// is computed once.
+#[derive(Clone)]
+struct CaseSeeds(Sha256);
+
+impl CaseSeeds {
+    fn new(scenario: &Scenario, split: SplitSeed) -> CaseSeeds {
+        let mut hasher = Sha256::new();
+        for part in [
+            b"govlab-case-seed/1".as_slice(),
+            scenario.id().as_bytes(),
+            scenario.version().as_bytes(),
+            split.split.name().as_bytes(),
+            &split.seed.to_le_bytes(),
+        ] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        CaseSeeds(hasher)
+    }
+
+    fn seed(&self, index: u64) -> u64 {
+        let mut hasher = self.0.clone();
+        let index = index.to_le_bytes();
+        hasher.update((index.len() as u64).to_le_bytes());
+        hasher.update(index);
+        let digest = hasher.finalize();
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&digest[..8]);
+        u64::from_le_bytes(word)
+    }
 }
 
 /// A small deterministic generator (SplitMix64) for choices the case
@@ -276,7 +352,11 @@ enum Body {
 struct Builder<'a> {
     scenario: &'a Scenario,
     split: SplitSeed,
+    seeds: CaseSeeds,
     adapters: Option<std::sync::Arc<Adapters>>,
+    /// `appeals-triage`: the generator contexts of `kz.appeals` and
+    /// `madrid.requests`.
+    appeals: Option<[datasets::Context; 2]>,
 }
 
 impl<'a> Builder<'a> {
@@ -290,10 +370,17 @@ impl<'a> Builder<'a> {
         if scenario.kind() == ScenarioKind::ServiceFinder {
             catalogue()?;
         }
+        let config = |dataset| GenConfig::new(dataset, split.split, split.seed);
+        let appeals = (scenario.kind() == ScenarioKind::AppealsTriage).then(|| {
+            [Dataset::KzAppeals, Dataset::MadridRequests]
+                .map(|dataset| datasets::Context::new(&config(dataset)))
+        });
         Ok(Builder {
             scenario,
             split,
+            seeds: CaseSeeds::new(scenario, split),
             adapters,
+            appeals,
         })
     }
 
@@ -310,7 +397,7 @@ impl<'a> Builder<'a> {
     }
 
     fn build(&self, index: u64) -> Result<BuiltCase, CaseError> {
-        let seed = case_seed(self.scenario, self.split, index);
+        let seed = self.seeds.seed(index);
         let clock_start_unix_ns =
             CLOCK_BASE_UNIX_NS + (seed % CLOCK_SPREAD_SECONDS) * 1_000_000_000;
         let fields = |(case_id, fields, truth)| (case_id, Body::Fields(fields), truth);
@@ -342,26 +429,48 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Even cases are Kazakh appeals, odd ones Madrid requests.
     /// Even cases are Kazakh appeals, odd ones Madrid requests. The payload
     /// is serialized straight from the typed record (the hot path of large
     /// pilots).
     fn appeal(&self, index: u64) -> Result<(String, Body, CaseTruth), CaseError> {
-        let case_id = format!("AT-{:06}", index + 1);
+        let case_id = case_id("AT-", index);
         let dataset = if index.is_multiple_of(2) {
             Dataset::KzAppeals
         } else {
             Dataset::MadridRequests
         };
-        let generated = datasets::generate(&self.config(dataset), index / 2);
-        let truth = match (&generated.record, generated.truth) {
+        let generated = match &self.appeals {
+            Some([kz, madrid]) => {
+                let context = if dataset == Dataset::KzAppeals {
+                    kz
+                } else {
+                    madrid
+                };
+                context.generate(dataset, index / 2)
+            }
+            None => datasets::generate(&self.config(dataset), index / 2),
+        };
+        // `{"case_id":…,"record":…,"source":…}`, written in one buffer.
+        let mut payload = Vec::with_capacity(2048);
+        payload.extend_from_slice(br#"{"case_id":""#);
+        payload.extend_from_slice(case_id.as_bytes());
+        payload.extend_from_slice(br#"","record":"#);
+        serde_json::to_writer(&mut payload, &generated.record)
+            .map_err(|err| self.fail(index, format!("cannot serialize the record: {err}")))?;
+        payload.extend_from_slice(br#","source":""#);
+        payload.extend_from_slice(dataset.name().as_bytes());
+        payload.extend_from_slice(br#""}"#);
+        let payload = String::from_utf8(payload)
+            .map_err(|err| self.fail(index, format!("the payload is not UTF-8: {err}")))?;
+        // The record is serialized: the truth takes what it needs from it.
+        let truth = match (generated.record, generated.truth) {
             (Record::KzAppeal(record), Some(Truth::KzAppeal(truth))) => AppealTruth {
                 category: truth.category,
                 responsible_body: truth.correct_body,
                 priority: truth.priority,
                 misrouted: truth.misrouted,
-                language: record.language.clone(),
-                applicant_iin: Some(record.applicant_iin.clone()),
+                language: record.language,
+                applicant_iin: Some(record.applicant_iin),
             },
             (Record::MadridRequest(_), Some(Truth::MadridRequest(truth))) => AppealTruth {
                 category: truth.categoria,
@@ -373,17 +482,11 @@ impl<'a> Builder<'a> {
             },
             _ => return Err(self.fail(index, "the generator returned another record type")),
         };
-        let record = serde_json::to_string(&generated.record)
-            .map_err(|err| self.fail(index, format!("cannot serialize the record: {err}")))?;
-        let payload = format!(
-            r#"{{"case_id":"{case_id}","record":{record},"source":"{}"}}"#,
-            dataset.name()
-        );
         Ok((case_id, Body::Text(payload), CaseTruth::Appeal(truth)))
     }
 
     fn family(&self, index: u64) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
-        let case_id = format!("FS-{:06}", index + 1);
+        let case_id = case_id("FS-", index);
         let generated = datasets::generate(&self.config(Dataset::KzFamilies), index);
         let truth_json = generated
             .truth
@@ -440,8 +543,8 @@ impl<'a> Builder<'a> {
             .adapters
             .as_ref()
             .ok_or_else(|| self.fail(index, "adapters not loaded"))?;
-        let case_id = format!("CR-{:06}", index + 1);
-        let mut rng = CaseRng::new(case_seed(self.scenario, self.split, index) ^ 0x5EED_CA5E);
+        let case_id = case_id("CR-", index);
+        let mut rng = CaseRng::new(self.seeds.seed(index) ^ 0x5EED_CA5E);
         let pair = index / 2;
         if index.is_multiple_of(2) {
             // Source: a Kazakh citizen; the Madrid address comes from another
@@ -558,8 +661,8 @@ impl<'a> Builder<'a> {
     /// Cases alternate between Madrid series and Kazakh stations; each is 72
     /// consecutive hours of one pollutant.
     fn air(&self, index: u64) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
-        let case_id = format!("AQ-{:06}", index + 1);
-        let mut rng = CaseRng::new(case_seed(self.scenario, self.split, index) ^ 0xA1A1);
+        let case_id = case_id("AQ-", index);
+        let mut rng = CaseRng::new(self.seeds.seed(index) ^ 0xA1A1);
         let window = if index.is_multiple_of(2) {
             self.madrid_window(&mut rng, index)?
         } else {
@@ -676,7 +779,7 @@ impl<'a> Builder<'a> {
     ) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
         let catalogue = catalogue()?;
         let mut rng = CaseRng::new(seed ^ 0x5E2F_1CE5);
-        let case_id = format!("SF-{:06}", index + 1);
+        let case_id = case_id("SF-", index);
         let language = *rng.pick(&["es", "ru", "kk"]);
         let first = rng.pick(&catalogue.services);
         let mut relevant = BTreeSet::from([first.id.clone()]);
@@ -1268,6 +1371,78 @@ mod tests {
             let mut parts = practice(scenario.id(), 0..4);
             parts.extend(practice(scenario.id(), 4..10));
             assert_eq!(whole, parts, "{}", scenario.id());
+        }
+    }
+
+    #[test]
+    fn fast_truth_encoding_is_the_debug_encoding() {
+        let mut truths: Vec<CaseTruth> = practice("appeals-triage", 0..200)
+            .into_iter()
+            .map(|case| case.truth)
+            .collect();
+        let odd = AppealTruth {
+            category: "say \"hi\"".into(),
+            responsible_body: "back\\slash\n".into(),
+            priority: "ürgent".into(),
+            misrouted: true,
+            language: "es".into(),
+            applicant_iin: None,
+        };
+        truths.push(CaseTruth::Appeal(odd));
+        truths.extend(
+            practice("service-finder", 0..3)
+                .into_iter()
+                .map(|case| case.truth),
+        );
+        for truth in truths {
+            let mut fast = String::new();
+            truth.write_debug(&mut fast);
+            assert_eq!(fast, format!("{truth:?}"));
+        }
+    }
+
+    /// Pins the first cases of every scenario (id, payload, seed, clock and
+    /// truth), so a faster builder is checked to build the same bytes. A
+    /// deliberate change of the generators changes these and needs a
+    /// changelog entry; `GOVLAB_BENCH_CASES=64 cargo bench -p
+    /// govlab-scenarios --bench cases` prints the same fingerprints.
+    #[test]
+    fn the_first_cases_of_every_scenario_are_pinned() {
+        let pinned = [
+            ("appeals-triage", "4af00938a5882cc7"),
+            ("family-support", "04f577e4f6c2bcb1"),
+            ("cross-border-residency", "beb2da52460dcd79"),
+            ("air-quality-alerts", "fe036cce029a1101"),
+            ("service-finder", "0512c0790c4a4e5a"),
+        ];
+        for (id, expected) in pinned {
+            let mut fingerprint = Sha256::new();
+            for case in practice(id, 0..64) {
+                let rest = format!(
+                    "{}/{}/{:?}",
+                    case.seed, case.clock_start_unix_ns, case.truth
+                );
+                for part in [
+                    case.case_id.as_bytes(),
+                    case.payload.as_bytes(),
+                    rest.as_bytes(),
+                ] {
+                    fingerprint.update((part.len() as u64).to_le_bytes());
+                    fingerprint.update(part);
+                }
+            }
+            assert_eq!(&hex::encode(fingerprint.finalize())[..16], expected, "{id}");
+        }
+    }
+
+    #[test]
+    fn case_ids_give_back_their_index() {
+        for index in [0, 1, 999_998, 999_999, 12_345_678] {
+            assert_eq!(case_index(&case_id("AT-", index)), Some(index));
+        }
+        assert_eq!(case_id("AT-", 0), "AT-000001");
+        for id in ["AT-000000", "AT-x", "AT"] {
+            assert_eq!(case_index(id), None, "{id}");
         }
     }
 

@@ -9,6 +9,10 @@
 //! overlap with the agent running the next, and memory stays bounded by a
 //! chunk's payloads and reports, however large the pilot.
 //!
+//! With [`RunnerConfig::keep_cases`], [`PilotResult::cases`] lists every
+//! case's outcome, fuel, memory, latency and findings, in case order, from
+//! the same telemetry samples the scorecard is computed from.
+//!
 //! Reproducibility: the scorecard depends only on the agent's bytes, the
 //! scenario definition and the split seed. Case seeds, clocks and payloads
 //! are derived from them ([`crate::cases`]), the sandbox is deterministic
@@ -20,7 +24,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use govlab_sandbox::{CaseReport, HostServices, LoadedAgent, Outcome as SandboxOutcome, Sandbox};
@@ -29,12 +33,13 @@ use govlab_scoring::outcome::Outcome;
 use govlab_scoring::report::{ReportEntry, render_html};
 use govlab_scoring::scorecard::{PilotResults, Scorecard, ScorecardError};
 use govlab_scoring::telemetry::{
-    CaseRecord, PilotLabels, PilotTelemetry, TelemetryConfig, TelemetrySummary,
+    CaseRecord as CaseSpan, PilotLabels, PilotTelemetry, RecordedCase, TelemetryConfig,
+    TelemetrySummary,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::cases::{BuiltCase, CaseError, SplitSeed, build_cases};
+use crate::cases::{BuiltCase, CaseError, SplitSeed, build_cases, case_index};
 use crate::datasets::{self, Split};
 use crate::evaluate::{Evaluator, Finding};
 use crate::scenario::{Scenario, ScenarioError};
@@ -128,6 +133,10 @@ pub struct RunnerConfig {
     /// The services agents reach through `lookup-code` and `convert`;
     /// `None` loads [`LabServices`].
     pub services: Option<Arc<dyn HostServices>>,
+    /// Return every case's record in [`PilotResult::cases`] (memory grows
+    /// with the pilot). Overrides [`TelemetryConfig::keep_cases`] of
+    /// [`RunnerConfig::telemetry`].
+    pub keep_cases: bool,
 }
 
 impl Default for RunnerConfig {
@@ -138,6 +147,7 @@ impl Default for RunnerConfig {
             max_findings: 1000,
             cache_dir: None,
             services: None,
+            keep_cases: false,
         }
     }
 }
@@ -149,6 +159,7 @@ impl std::fmt::Debug for RunnerConfig {
             .field("telemetry", &self.telemetry)
             .field("max_findings", &self.max_findings)
             .field("cache_dir", &self.cache_dir)
+            .field("keep_cases", &self.keep_cases)
             .finish_non_exhaustive()
     }
 }
@@ -236,6 +247,40 @@ pub struct PilotResult {
     pub timings: PilotTimings,
     /// Set when OTLP export failed (the scorecard is complete regardless).
     pub telemetry_export_error: Option<String>,
+    /// Every case in case order, from the telemetry samples the scorecard
+    /// is computed from; empty unless [`RunnerConfig::keep_cases`] is set.
+    pub cases: Vec<CaseRecord>,
+}
+
+/// One case of a pilot as telemetry recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    /// The case id.
+    pub case_id: String,
+    /// How the case ended.
+    pub outcome: Outcome,
+    /// Fuel the agent consumed.
+    pub fuel: u64,
+    /// Peak linear memory of the agent, in bytes.
+    pub peak_memory_bytes: u64,
+    /// Wall time of the case in microseconds (machine-dependent).
+    pub latency_us: u64,
+    /// Findings on the output: not JSON or not schema-valid (scoring's own
+    /// findings are not counted here).
+    pub findings: u32,
+}
+
+impl From<RecordedCase> for CaseRecord {
+    fn from(recorded: RecordedCase) -> CaseRecord {
+        CaseRecord {
+            case_id: recorded.case_id,
+            outcome: recorded.outcome,
+            fuel: recorded.fuel,
+            peak_memory_bytes: recorded.peak_memory_bytes,
+            latency_us: recorded.latency_us,
+            findings: recorded.findings,
+        }
+    }
 }
 
 impl PilotResult {
@@ -294,7 +339,11 @@ pub fn run_loaded(
         split: spec.split.split.name().to_owned(),
         agent_sha256: agent.sha256().to_owned(),
     };
-    let telemetry = PilotTelemetry::start(&config.telemetry, &labels)?;
+    let telemetry_config = TelemetryConfig {
+        keep_cases: config.keep_cases,
+        ..config.telemetry.clone()
+    };
+    let telemetry = PilotTelemetry::start(&telemetry_config, &labels)?;
     let total = spec.cases();
     let chunk = config.chunk_size.max(1) as u64;
     let chunks: Vec<Range<u64>> = (0..total.div_ceil(chunk))
@@ -320,27 +369,48 @@ pub fn run_loaded(
     };
     serial += build_started.elapsed();
     let mut pending: Option<ChunkRun> = None;
-    for next_range in chunks.iter().skip(1).map(Some).chain([None]) {
-        // While the agent runs this chunk, score the previous one and build
-        // the next on another thread.
-        let (run, background) = std::thread::scope(|scope| {
-            let previous = pending.take();
-            let scoring = &mut scoring;
-            let background = scope.spawn(move || {
+    // While the agent runs a chunk, one background thread scores the previous
+    // chunk and builds the next. It lives for the whole pilot: a thread
+    // spawned per chunk started behind the busy workers in the run queue
+    // and spent most of its time waiting for a CPU.
+    let split = spec.split;
+    std::thread::scope(|scope| -> Result<(), RunnerError> {
+        let (jobs, job_queue) = mpsc::channel::<HelperJob>();
+        let (done_sender, done_queue) = mpsc::channel::<HelperDone>();
+        let scoring = &mut scoring;
+        let helper = scope.spawn(move || {
+            for job in job_queue {
                 let started = Instant::now();
-                if let Some(previous) = previous {
-                    scoring.score(previous);
+                if let Some(run) = job.score {
+                    scoring.score(run);
                 }
                 let scored = started.elapsed();
-                let next = next_range.map(|range| build_cases(scenario, spec.split, range.clone()));
-                (next, scored, started.elapsed() - scored)
-            });
+                let built = job.build.map(|range| build_cases(scenario, split, range));
+                let done = HelperDone {
+                    built,
+                    scoring: scored,
+                    building: started.elapsed() - scored,
+                };
+                if done_sender.send(done).is_err() {
+                    break;
+                }
+            }
+        });
+        for next_range in chunks.iter().skip(1).cloned().map(Some).chain([None]) {
+            let job = HelperJob {
+                score: pending.take(),
+                build: next_range,
+            };
+            if jobs.send(job).is_err() {
+                // The helper panicked; joining it below passes the panic on.
+                break;
+            }
             let run = run_chunk(
                 scenario,
                 agent,
                 &services,
                 &telemetry,
-                current,
+                std::mem::take(&mut current),
                 &RunProgress {
                     done: &done,
                     total,
@@ -348,22 +418,24 @@ pub fn run_loaded(
                     overhead_ns: &per_case_overhead_ns,
                 },
             );
-            (run, background.join())
-        });
-        agent_time += run.agent_time;
-        pending = Some(run);
-        current = match background {
-            Ok((next, scored, built)) => {
-                scoring_time += scored;
-                building_time += built;
-                match next {
-                    Some(next) => next?,
-                    None => Vec::new(),
-                }
-            }
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-    }
+            agent_time += run.agent_time;
+            pending = Some(run);
+            let Ok(finished) = done_queue.recv() else {
+                break;
+            };
+            scoring_time += finished.scoring;
+            building_time += finished.building;
+            current = match finished.built {
+                Some(next) => next?,
+                None => Vec::new(),
+            };
+        }
+        drop(jobs);
+        if let Err(panic) = helper.join() {
+            std::panic::resume_unwind(panic);
+        }
+        Ok(())
+    })?;
     let tail_started = Instant::now();
     if let Some(last) = pending.take() {
         scoring.score(last);
@@ -371,6 +443,9 @@ pub fn run_loaded(
     let finished = telemetry.finish();
     let (results, findings, findings_by_rule) = scoring.finish(&labels);
     let scorecard = Scorecard::compute(&results, &finished.summary, &scenario.scoring_config())?;
+    // Spans end in the order cases finish, on several workers.
+    let mut cases: Vec<CaseRecord> = finished.cases.into_iter().map(CaseRecord::from).collect();
+    cases.sort_by_cached_key(|case| case_index(&case.case_id));
     serial += tail_started.elapsed();
     Ok(PilotResult {
         scorecard,
@@ -387,7 +462,23 @@ pub fn run_loaded(
             workers,
         },
         telemetry_export_error: finished.export_error.map(|err| err.to_string()),
+        cases,
     })
+}
+
+/// What the background thread does while the agent runs a chunk.
+struct HelperJob {
+    /// The previous chunk, to score.
+    score: Option<ChunkRun>,
+    /// The next chunk's cases, to build.
+    build: Option<Range<u64>>,
+}
+
+/// What the background thread did.
+struct HelperDone {
+    built: Option<Result<Vec<BuiltCase>, CaseError>>,
+    scoring: Duration,
+    building: Duration,
 }
 
 struct RunProgress<'a, P> {
@@ -417,14 +508,15 @@ fn run_chunk<P: Fn(u64, u64) + Sync>(
     agent: &LoadedAgent,
     services: &Arc<dyn HostServices>,
     telemetry: &PilotTelemetry,
-    cases: Vec<BuiltCase>,
+    mut cases: Vec<BuiltCase>,
     progress: &RunProgress<'_, P>,
 ) -> ChunkRun {
+    // The payloads move to the sandbox's cases and back (scoring hashes them).
     let sandbox_cases: Vec<govlab_sandbox::Case> = cases
-        .iter()
+        .iter_mut()
         .map(|case| govlab_sandbox::Case {
             scenario: scenario.id().to_owned(),
-            payload: case.payload.clone(),
+            payload: std::mem::take(&mut case.payload),
             seed: case.seed,
             clock_start_unix_ns: case.clock_start_unix_ns,
         })
@@ -434,7 +526,7 @@ fn run_chunk<P: Fn(u64, u64) + Sync>(
         let started = Instant::now();
         let Some(case) = cases.get(index) else { return };
         let outcome = check_output(scenario, &case.case_id, report);
-        telemetry.record_case(&CaseRecord {
+        telemetry.record_case(&CaseSpan {
             case_id: &case.case_id,
             outcome: scoring_outcome(report.outcome),
             fuel: report.fuel_used,
@@ -448,6 +540,9 @@ fn run_chunk<P: Fn(u64, u64) + Sync>(
         let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         progress.overhead_ns.fetch_add(spent, Ordering::Relaxed);
     });
+    for (case, sandbox_case) in cases.iter_mut().zip(sandbox_cases) {
+        case.payload = sandbox_case.payload;
+    }
     let agent_time = reports.iter().map(|report| report.wall_time).sum();
     let outcomes = slots
         .into_iter()
@@ -558,6 +653,8 @@ struct Scoring<'a> {
     findings: Vec<Finding>,
     by_rule: BTreeMap<&'static str, u64>,
     max_findings: usize,
+    /// Buffer for the encoded truth of a case.
+    truth_text: String,
 }
 
 impl<'a> Scoring<'a> {
@@ -573,6 +670,7 @@ impl<'a> Scoring<'a> {
             findings: Vec::new(),
             by_rule: BTreeMap::new(),
             max_findings,
+            truth_text: String::new(),
         }
     }
 
@@ -589,11 +687,12 @@ impl<'a> Scoring<'a> {
         for (case, outcome) in run.cases.iter().zip(run.outcomes) {
             // The truth's Debug form is a complete, deterministic encoding
             // and cheaper than JSON on the hot path.
-            let truth = format!("{:?}", case.truth);
+            self.truth_text.clear();
+            case.truth.write_debug(&mut self.truth_text);
             for part in [
                 case.case_id.as_bytes(),
                 case.payload.as_bytes(),
-                truth.as_bytes(),
+                self.truth_text.as_bytes(),
             ] {
                 self.dataset_hash.update((part.len() as u64).to_le_bytes());
                 self.dataset_hash.update(part);

@@ -13,10 +13,13 @@ use govlab_scenarios::datasets::Split;
 use govlab_scenarios::reference::{
     BuildConfig, BuiltAgents, Level, REFERENCE_AGENTS, build_reference_agents,
 };
-use govlab_scenarios::runner::{PilotResult, PilotSpec, RunnerConfig, rerun, run_pilot};
+use govlab_scenarios::runner::{
+    CaseRecord, PilotResult, PilotSpec, RunnerConfig, rerun, run_pilot,
+};
 use govlab_scenarios::scenario::{Scenario, list};
 use govlab_scenarios::services::LabServices;
 use govlab_scoring::certificate::{LabKey, VerifyError, verify};
+use govlab_scoring::outcome::Outcome;
 use serde_json::Value;
 
 /// The reference workspace, built once per test process.
@@ -172,6 +175,58 @@ fn a_trapping_agent_loses_reliability_without_breaking_the_run() {
     assert_eq!(trap.scorecard.cases, 48);
     let naive = pilot("appeals-triage", "appeals_naive", Some(48));
     assert!(trap.scorecard.composite < naive.scorecard.composite);
+}
+
+#[test]
+fn kept_cases_are_the_telemetry_samples_in_case_order() {
+    let scenario = Scenario::builtin("appeals-triage").unwrap();
+    let spec = PilotSpec {
+        scenario,
+        split: SplitSeed::practice(),
+        cases: Some(48),
+    };
+    let config = RunnerConfig {
+        keep_cases: true,
+        chunk_size: 16,
+        ..config()
+    };
+    let kept = run_pilot(&spec, &agent_bytes("trap"), &config, |_, _| {}).unwrap();
+    let expected: Vec<String> = build_cases(scenario, SplitSeed::practice(), 0..48)
+        .unwrap()
+        .into_iter()
+        .map(|case| case.case_id)
+        .collect();
+    let ids: Vec<&str> = kept
+        .cases
+        .iter()
+        .map(|case| case.case_id.as_str())
+        .collect();
+    assert_eq!(ids, expected);
+    let telemetry = &kept.telemetry;
+    for outcome in Outcome::ALL {
+        let count = kept
+            .cases
+            .iter()
+            .filter(|case| case.outcome == outcome)
+            .count();
+        assert_eq!(count as u64, telemetry.count(outcome), "{outcome:?}");
+    }
+    let findings: u64 = kept.cases.iter().map(|case| u64::from(case.findings)).sum();
+    assert_eq!(findings, telemetry.findings);
+    let max = |figure: fn(&CaseRecord) -> u64| kept.cases.iter().map(figure).max();
+    assert_eq!(max(|case| case.fuel), Some(telemetry.fuel.max));
+    assert_eq!(
+        max(|case| case.peak_memory_bytes),
+        Some(telemetry.peak_memory_bytes.max)
+    );
+    assert_eq!(max(|case| case.latency_us), Some(telemetry.latency_us.max));
+    // Off by default, and keeping cases changes nothing else.
+    let plain = pilot("appeals-triage", "trap", Some(48));
+    assert!(plain.cases.is_empty());
+    assert_eq!(
+        plain.scorecard.canonical_json(),
+        kept.scorecard.canonical_json()
+    );
 }
 
 /// JSON keys that only truth records have.

@@ -7,7 +7,9 @@
 //! Every span goes through an in-process span processor that keeps a compact
 //! sample of each case span; [`TelemetrySummary`] is computed from those
 //! samples, so the scorecard's efficiency and reliability dimensions are
-//! figures telemetry actually recorded.
+//! figures telemetry actually recorded. With [`TelemetryConfig::keep_cases`]
+//! the samples also keep their case ids and [`FinishedTelemetry::cases`]
+//! returns them, case by case.
 //!
 //! When [`TelemetryConfig::otlp_endpoint`] is set (see
 //! [`TelemetryConfig::from_env`], which reads `OTEL_EXPORTER_OTLP_ENDPOINT`),
@@ -36,6 +38,7 @@ use opentelemetry_sdk::trace::{
     BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider, SpanData,
     SpanProcessor,
 };
+use serde::Serialize;
 
 use crate::metrics::quantile;
 use crate::outcome::Outcome;
@@ -70,6 +73,9 @@ pub struct TelemetryConfig {
     pub service_name: String,
     /// Timeout of one export request.
     pub export_timeout: Duration,
+    /// Keep every case's sample with its id, for
+    /// [`FinishedTelemetry::cases`] (memory grows with the pilot).
+    pub keep_cases: bool,
 }
 
 impl TelemetryConfig {
@@ -79,6 +85,7 @@ impl TelemetryConfig {
             otlp_endpoint: None,
             service_name: "govlab".to_owned(),
             export_timeout: Duration::from_secs(10),
+            keep_cases: false,
         }
     }
 
@@ -168,6 +175,7 @@ pub struct PilotTelemetry {
     pilot_cx: Context,
     instruments: Option<Instruments>,
     samples: Arc<Samples>,
+    keep_cases: bool,
     started: Instant,
 }
 
@@ -178,6 +186,27 @@ pub struct FinishedTelemetry {
     pub summary: TelemetrySummary,
     /// Set when OTLP export failed; the summary is complete regardless.
     pub export_error: Option<TelemetryError>,
+    /// Every case as its span was recorded, in the order cases ended; empty
+    /// unless [`TelemetryConfig::keep_cases`] is set.
+    pub cases: Vec<RecordedCase>,
+}
+
+/// One case as the recorder kept it from its span (see
+/// [`TelemetryConfig::keep_cases`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordedCase {
+    /// The case's id.
+    pub case_id: String,
+    /// How the case ended.
+    pub outcome: Outcome,
+    /// Fuel the agent consumed.
+    pub fuel: u64,
+    /// Peak linear memory of the agent, in bytes.
+    pub peak_memory_bytes: u64,
+    /// Wall time of the case, in microseconds (machine-dependent).
+    pub latency_us: u64,
+    /// Validation findings on the agent's output.
+    pub findings: u32,
 }
 
 impl PilotTelemetry {
@@ -195,6 +224,7 @@ impl PilotTelemetry {
             .with_resource(resource.clone())
             .with_span_processor(CaseRecorder {
                 samples: Arc::clone(&samples),
+                keep_ids: config.keep_cases,
             });
         let mut instruments = None;
         if let Some(endpoint) = &config.otlp_endpoint {
@@ -270,6 +300,7 @@ impl PilotTelemetry {
             pilot_cx,
             instruments,
             samples,
+            keep_cases: config.keep_cases,
             started: Instant::now(),
         })
     }
@@ -345,9 +376,32 @@ impl PilotTelemetry {
             errors.push(format!("metrics: {err}"));
         }
         let export_error = (!errors.is_empty()).then(|| TelemetryError::Export(errors.join("; ")));
+        let cases = if self.keep_cases {
+            let samples = std::mem::take(
+                &mut *self
+                    .samples
+                    .cases
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+            samples
+                .into_iter()
+                .map(|sample| RecordedCase {
+                    case_id: sample.case_id,
+                    outcome: sample.outcome,
+                    fuel: sample.fuel,
+                    peak_memory_bytes: sample.peak_memory_bytes,
+                    latency_us: sample.latency_us,
+                    findings: u32::try_from(sample.findings).unwrap_or(u32::MAX),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         FinishedTelemetry {
             summary,
             export_error,
+            cases,
         }
     }
 }
@@ -375,8 +429,10 @@ fn saturating_i64(value: u128) -> i64 {
 }
 
 /// One case span as the recorder kept it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct CaseSample {
+    /// Empty unless [`TelemetryConfig::keep_cases`] is set.
+    case_id: String,
     outcome: Outcome,
     fuel: u64,
     peak_memory_bytes: u64,
@@ -394,10 +450,13 @@ struct Samples {
 #[derive(Debug)]
 struct CaseRecorder {
     samples: Arc<Samples>,
+    /// Keep each case's id in its sample.
+    keep_ids: bool,
 }
 
 impl CaseRecorder {
-    fn sample(span: &SpanData) -> Option<CaseSample> {
+    fn sample(&self, span: &SpanData) -> Option<CaseSample> {
+        let mut case_id = String::new();
         let mut outcome = None;
         let (mut fuel, mut peak_memory_bytes, mut latency_us, mut findings) = (0, 0, 0, 0);
         for attribute in &span.attributes {
@@ -406,6 +465,9 @@ impl CaseRecorder {
                 _ => None,
             };
             match attribute.key.as_str() {
+                ATTR_CASE_ID if self.keep_ids => {
+                    case_id = attribute.value.as_str().into_owned();
+                }
                 ATTR_OUTCOME => outcome = attribute.value.as_str().parse::<Outcome>().ok(),
                 ATTR_FUEL => fuel = as_u64()?,
                 ATTR_PEAK_MEMORY => peak_memory_bytes = as_u64()?,
@@ -415,6 +477,7 @@ impl CaseRecorder {
             }
         }
         Some(CaseSample {
+            case_id,
             outcome: outcome?,
             fuel,
             peak_memory_bytes,
@@ -431,7 +494,7 @@ impl SpanProcessor for CaseRecorder {
         if span.name != CASE_SPAN {
             return;
         }
-        if let Some(sample) = CaseRecorder::sample(&span) {
+        if let Some(sample) = self.sample(&span) {
             self.samples
                 .cases
                 .lock()
@@ -451,7 +514,7 @@ impl SpanProcessor for CaseRecorder {
 
 /// Median, 95th percentile and maximum of a per-case figure (nearest-rank
 /// quantiles, see [`crate::metrics::quantile`]); all zero for no cases.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Spread {
     /// 50th percentile.
     pub median: u64,
@@ -472,7 +535,7 @@ impl Spread {
 }
 
 /// Counts of values per bin, bins spaced evenly on a log scale.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Histogram {
     /// `counts.len() + 1` increasing bin edges: bin `i` holds values in
     /// `[edges[i], edges[i + 1])`. Empty when there were no values.
@@ -522,7 +585,7 @@ impl Histogram {
 }
 
 /// What telemetry recorded about a pilot's cases.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TelemetrySummary {
     /// Case spans recorded.
     pub cases: u64,
@@ -628,6 +691,7 @@ mod tests {
         }
         let finished = telemetry.finish();
         assert!(finished.export_error.is_none());
+        assert!(finished.cases.is_empty(), "cases are kept only on request");
         let summary = finished.summary;
         assert_eq!(summary.cases, 5);
         assert_eq!(summary.count(Outcome::Ok), 3);
@@ -656,6 +720,47 @@ mod tests {
         assert_eq!(summary.findings, 1);
         assert_eq!(summary.fuel_histogram.counts.iter().sum::<u64>(), 5);
         assert_eq!(summary.latency_histogram.counts.iter().sum::<u64>(), 5);
+    }
+
+    #[test]
+    fn kept_cases_carry_their_ids_and_recorded_figures() {
+        let config = TelemetryConfig {
+            keep_cases: true,
+            ..TelemetryConfig::in_process()
+        };
+        let telemetry = PilotTelemetry::start(&config, &labels()).unwrap();
+        for (idx, outcome) in [Outcome::Ok, Outcome::InvalidOutput]
+            .into_iter()
+            .enumerate()
+        {
+            record(&telemetry, &case(idx as u64, outcome));
+        }
+        let finished = telemetry.finish();
+        assert_eq!(finished.summary.cases, 2);
+        assert_eq!(
+            finished.cases,
+            [
+                RecordedCase {
+                    case_id: "KZ-00000".into(),
+                    outcome: Outcome::Ok,
+                    fuel: 1_000,
+                    peak_memory_bytes: 65_536,
+                    latency_us: 100,
+                    findings: 0,
+                },
+                RecordedCase {
+                    case_id: "KZ-00001".into(),
+                    outcome: Outcome::InvalidOutput,
+                    fuel: 2_000,
+                    peak_memory_bytes: 2 * 65_536,
+                    latency_us: 200,
+                    findings: 1,
+                },
+            ]
+        );
+        let json = serde_json::to_value(&finished.summary).unwrap();
+        assert_eq!(json["fuel"]["max"], 2_000);
+        assert_eq!(json["by_outcome"]["invalid_output"], 1);
     }
 
     #[test]

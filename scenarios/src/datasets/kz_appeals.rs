@@ -13,8 +13,8 @@ use super::codelists::CODELISTS;
 use super::kz_citizens;
 use super::rng::{RecordRng, Weighted};
 use super::text::{
-    CITIZEN_NOISE, KAZAKH_CLOSERS, RUSSIAN_CLOSERS, add_noise, fill, join_sentences, kazakh_bodies,
-    kazakh_openers, russian_bodies, russian_openers,
+    CITIZEN_NOISE, KAZAKH_CLOSERS, RUSSIAN_CLOSERS, SMALL_NUMBERS, add_noise, concat, fill,
+    join_sentences, kazakh_bodies, kazakh_openers, numbered, russian_bodies, russian_openers,
 };
 use super::time::{Date, kz_add_working_days, timestamp};
 
@@ -116,11 +116,20 @@ const STREETS: &[(&str, &str)] = &[
     ("ул. Сейфуллина", "Сейфуллин"),
 ];
 
+/// Appeals are registered during 2025.
+const FIRST_DAY: Date = Date::new(2025, 1, 1);
+/// Days appeals are registered on, from [`FIRST_DAY`].
+const DAYS: u64 = 365;
+/// Working days an appeal's reply may take.
+const REPLY_WORKING_DAYS: u32 = 15;
+
 struct Tables {
     types: Weighted,
     categories: Weighted,
     channels: Weighted,
     hours: Weighted,
+    /// The deadline of an appeal registered `n` days after [`FIRST_DAY`].
+    deadlines: Vec<String>,
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
@@ -131,6 +140,9 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
         0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4.0, 6.5, 7.0, 6.5, 5.5, 5.5, 6.0, 5.5, 5.0, 4.5,
         3.5, 3.0, 2.5, 2.0, 1.2, 0.6,
     ]),
+    deadlines: (0..DAYS)
+        .map(|n| kz_add_working_days(FIRST_DAY.add_days(n as i64), REPLY_WORKING_DAYS).iso())
+        .collect(),
 });
 
 fn priority(rng: &mut RecordRng, kind: &str, category: &str) -> &'static str {
@@ -164,8 +176,8 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
     let tables = &*TABLES;
     let lists = &*CODELISTS;
 
-    let applicant = kz_citizens::pick_adult(context, &mut rng);
-    let region_kato = top_region(&applicant.address.kato);
+    let applicant = kz_citizens::pick_adult_applicant(context, &mut rng);
+    let region_kato = top_region(applicant.kato);
     let region = lists.region(&region_kato);
     let kind = TYPES[tables.types.sample(&mut rng)].0;
     let category = CATEGORIES[tables.categories.sample(&mut rng)].0;
@@ -174,7 +186,7 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
         .iter()
         .find(|row| row.code == category)
         .map_or("akimat", |row| row.kz_body_kind.as_str());
-    let correct_body = format!("{body_kind}:{region_kato}");
+    let correct_body = concat(&[body_kind, ":", &region_kato]);
     let misrouted = rng.chance(0.15);
     let addressee = if misrouted {
         // Typical mistakes: the akimat for everything, the ministry instead
@@ -210,30 +222,30 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
     let misrouted = addressee != correct_body;
     let priority = priority(&mut rng, kind, category);
 
-    let kazakh = kz_citizens::has_kazakh_name(&applicant) && rng.chance(0.6);
+    let kazakh = kz_citizens::is_kazakh_given_name(applicant.given_name_kk) && rng.chance(0.6);
     let language = if kazakh { "kk" } else { "ru" };
     let applicant_name = {
         let (surname, given, patronymic) = if kazakh {
             (
-                &applicant.surname_kk,
-                &applicant.given_name_kk,
-                &applicant.patronymic_kk,
+                applicant.surname_kk,
+                applicant.given_name_kk,
+                applicant.patronymic_kk,
             )
         } else {
             (
-                &applicant.surname_ru,
-                &applicant.given_name_ru,
-                &applicant.patronymic_ru,
+                applicant.surname_ru,
+                applicant.given_name_ru,
+                applicant.patronymic_ru,
             )
         };
         match patronymic {
-            Some(patronymic) => format!("{surname} {given} {patronymic}"),
-            None => format!("{surname} {given}"),
+            Some(patronymic) => concat(&[surname, " ", given, " ", patronymic]),
+            None => concat(&[surname, " ", given]),
         }
     };
 
     let (street_ru, street_kk) = *rng.pick(STREETS);
-    let n = (2 + rng.below(10)).to_string();
+    let n = SMALL_NUMBERS[(2 + rng.below(10)) as usize];
     let (city_ru, city_kk) = region.map_or(("Алматы", "Алматы"), |region| {
         (region.center_ru.as_str(), region.center_kk.as_str())
     });
@@ -254,7 +266,7 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
     let slots = [
         ("street", if kazakh { street_kk } else { street_ru }),
         ("city", if kazakh { city_kk } else { city_ru }),
-        ("n", n.as_str()),
+        ("n", n),
     ];
     fill(template, &slots, &mut body);
     if matches!(priority, "high" | "urgent") && rng.chance(0.6) {
@@ -271,13 +283,14 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
     join_sentences(&[opener, body.as_str(), closer], &mut text);
     add_noise(&mut text, CITIZEN_NOISE, &mut rng);
 
-    let day = Date::new(2025, 1, 1).add_days(rng.below(365) as i64);
+    let day_index = rng.below(DAYS);
+    let day = FIRST_DAY.add_days(day_index as i64);
     let hour = tables.hours.sample(&mut rng) as u32;
     let registered_at = timestamp(day, hour, rng.below(60) as u32, rng.below(60) as u32, 5);
-    let deadline = kz_add_working_days(day, 15).iso();
+    let deadline = tables.deadlines[day_index as usize].clone();
 
     let appeal = KzAppeal {
-        id: format!("OT-2025-{:07}", index + 1),
+        id: numbered("OT-2025-", index + 1, 7),
         kind: kind.to_owned(),
         language: language.to_owned(),
         applicant_iin: applicant.iin,

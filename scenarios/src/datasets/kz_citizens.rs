@@ -6,9 +6,9 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::codelists::CODELISTS;
+use super::codelists::{CODELISTS, CodeLists, Region};
 use super::ids::make_iin;
-use super::names::{KAZAKH, NamePool, RUSSIAN, SPANISH_IN_KZ, skewed};
+use super::names::{KAZAKH, NamePool, RUSSIAN, SPANISH_IN_KZ, Spelled, skewed};
 use super::rng::{RecordRng, StreamKey, Weighted};
 use super::time::Date;
 
@@ -187,63 +187,177 @@ pub(crate) fn iin_for(rng: &mut RecordRng, birth: Date, male: bool) -> String {
     }
 }
 
-/// Generates citizen `index` from the `kz.citizens` stream `key`.
-pub(crate) fn generate(key: &StreamKey, index: u64) -> KzCitizen {
-    let mut rng = key.record(index);
-    let tables = &*TABLES;
-    let lists = &*CODELISTS;
-
-    let citizenship = CITIZENSHIPS[tables.citizenships.sample(&mut rng)].0;
+/// The first draws of a citizen's stream: citizenship, sex, age and birth
+/// date.
+fn draw_person(rng: &mut RecordRng, tables: &Tables) -> (&'static str, bool, u32, Date) {
+    let citizenship = CITIZENSHIPS[tables.citizenships.sample(rng)].0;
     let male = rng.chance(0.485);
-    let age = age_from_bands(&mut rng, &tables.ages);
-    let birth = birth_date_for_age(&mut rng, age);
-    let iin = iin_for(&mut rng, birth, male);
+    let age = age_from_bands(rng, &tables.ages);
+    let birth = birth_date_for_age(rng, age);
+    (citizenship, male, age, birth)
+}
 
-    let pool: &NamePool = match citizenship {
+/// The draws of a citizen up to its address's KATO code, in stream order:
+/// everything [`Applicant`] needs.
+struct Core {
+    citizenship: &'static str,
+    male: bool,
+    age: u32,
+    birth: Date,
+    iin: String,
+    given: &'static Spelled,
+    surname: &'static Spelled,
+    /// Kazakh, Russian and Latin forms.
+    patronymic: Option<(&'static str, &'static str, &'static str)>,
+    region: &'static Region,
+    kato: &'static str,
+}
+
+fn draw_core(rng: &mut RecordRng) -> Core {
+    let person = draw_person(rng, &TABLES);
+    draw_core_after(rng, person)
+}
+
+/// [`draw_core`] after [`draw_person`] drew `person` from `rng`.
+fn draw_core_after(
+    rng: &mut RecordRng,
+    (citizenship, male, age, birth): (&'static str, bool, u32, Date),
+) -> Core {
+    let tables: &'static Tables = &TABLES;
+    let lists: &'static CodeLists = &CODELISTS;
+    let iin = iin_for(rng, birth, male);
+
+    let pool: &'static NamePool = match citizenship {
         "KZ" if rng.chance(0.2) => &RUSSIAN,
         "KZ" | "UZ" | "KG" | "CN" => &KAZAKH,
         "ES" => &SPANISH_IN_KZ,
         _ => &RUSSIAN,
     };
     let given = if male {
-        &pool.male[skewed(&mut rng, pool.male.len())]
+        &pool.male[skewed(rng, pool.male.len())]
     } else {
-        &pool.female[skewed(&mut rng, pool.female.len())]
+        &pool.female[skewed(rng, pool.female.len())]
     };
-    let surname_index = skewed(&mut rng, pool.surnames_male.len());
+    let surname_index = skewed(rng, pool.surnames_male.len());
     let surname = if male {
         &pool.surnames_male[surname_index]
     } else {
         &pool.surnames_female[surname_index]
     };
-    let father_index = skewed(&mut rng, pool.male.len());
+    let father_index = skewed(rng, pool.male.len());
     let has_patronymic = pool.has_patronymic && rng.chance(0.9);
     let sex_slot = usize::from(!male);
-    let (patronymic_kk, patronymic_ru, patronymic_latin) = if has_patronymic {
+    let patronymic = if has_patronymic {
         let forms = &pool.patronymics[father_index];
-        let ru = forms.ru[sex_slot].clone();
+        let ru = forms.ru[sex_slot].as_str();
         // Younger Kazakhs increasingly use the Kazakh `-ұлы/-қызы` form;
         // the others write the Russian form with the Kazakh spelling.
         let (kk, latin) = if !pool.kazakh_patronymic {
-            (ru.clone(), forms.ru_latin[sex_slot].clone())
-        } else if rng.chance(if age < 35 { 0.5 } else { 0.2 }) {
-            forms.kazakh[sex_slot].clone()
+            (ru, forms.ru_latin[sex_slot].as_str())
         } else {
-            forms.russian_in_kk[sex_slot].clone()
+            let (kk, latin) = if rng.chance(if age < 35 { 0.5 } else { 0.2 }) {
+                &forms.kazakh[sex_slot]
+            } else {
+                &forms.russian_in_kk[sex_slot]
+            };
+            (kk.as_str(), latin.as_str())
         };
-        (Some(kk), Some(ru), Some(latin))
+        Some((kk, ru, latin))
     } else {
-        (None, None, None)
+        None
     };
 
-    let region_slot = tables.regions.sample(&mut rng);
+    let region_slot = tables.regions.sample(rng);
     let region = &lists.regions[tables.region_index[region_slot]];
     let districts = &tables.districts[region_slot];
     let kato = if districts.is_empty() {
-        region.kato.clone()
+        region.kato.as_str()
     } else {
-        rng.pick(districts).clone()
+        rng.pick(districts).as_str()
     };
+    Core {
+        citizenship,
+        male,
+        age,
+        birth,
+        iin,
+        given,
+        surname,
+        patronymic,
+        region,
+        kato,
+    }
+}
+
+/// What an appeal needs of its applicant: a citizen's IIN, KATO code and
+/// Kazakh and Russian names, drawn exactly as [`generate`] draws them.
+pub(crate) struct Applicant {
+    pub(crate) iin: String,
+    pub(crate) kato: &'static str,
+    pub(crate) surname_kk: &'static str,
+    pub(crate) given_name_kk: &'static str,
+    pub(crate) patronymic_kk: Option<&'static str>,
+    pub(crate) surname_ru: &'static str,
+    pub(crate) given_name_ru: &'static str,
+    pub(crate) patronymic_ru: Option<&'static str>,
+}
+
+/// The [`Applicant`] part of the citizen [`pick_adult`] picks, without
+/// generating the rest; the picked candidate's stream is read once.
+pub(crate) fn pick_adult_applicant(context: &super::Context, rng: &mut RecordRng) -> Applicant {
+    let mut candidate = rng.below(context.population);
+    let mut replaced = 0;
+    loop {
+        let mut stream = context.citizens.record(candidate);
+        let person = draw_person(&mut stream, &TABLES);
+        // As in `pick_adult_index`: up to 20 replacements, the last one
+        // taken whatever its age.
+        if replaced == 20 || age_at_end_of_2024(person.3.year) >= 20 {
+            return applicant(draw_core_after(&mut stream, person));
+        }
+        replaced += 1;
+        candidate = rng.below(context.population);
+    }
+}
+
+fn applicant(core: Core) -> Applicant {
+    Applicant {
+        iin: core.iin,
+        kato: core.kato,
+        surname_kk: &core.surname.kk,
+        given_name_kk: &core.given.kk,
+        patronymic_kk: core.patronymic.map(|(kk, _, _)| kk),
+        surname_ru: &core.surname.ru,
+        given_name_ru: &core.given.ru,
+        patronymic_ru: core.patronymic.map(|(_, ru, _)| ru),
+    }
+}
+
+/// Generates citizen `index` from the `kz.citizens` stream `key`.
+pub(crate) fn generate(key: &StreamKey, index: u64) -> KzCitizen {
+    let mut rng = key.record(index);
+    let Core {
+        citizenship,
+        male,
+        age,
+        birth,
+        iin,
+        given,
+        surname,
+        patronymic,
+        region,
+        kato,
+    } = draw_core(&mut rng);
+    let (patronymic_kk, patronymic_ru, patronymic_latin) = match patronymic {
+        Some((kk, ru, latin)) => (
+            Some(kk.to_owned()),
+            Some(ru.to_owned()),
+            Some(latin.to_owned()),
+        ),
+        None => (None, None, None),
+    };
+    let kato = kato.to_owned();
+
     let in_flat = rng.chance(if region.level == "city" { 0.85 } else { 0.55 });
     let address = KzAddress {
         kato,
@@ -295,18 +409,35 @@ pub(crate) fn generate(key: &StreamKey, index: u64) -> KzCitizen {
 /// Age in whole years at the end of 2024, from the birth date.
 pub(crate) fn age_of(citizen: &KzCitizen) -> u32 {
     let year: i32 = citizen.birth_date[..4].parse().unwrap_or(1980);
-    (2024 - year).max(0) as u32
+    age_at_end_of_2024(year)
+}
+
+fn age_at_end_of_2024(birth_year: i32) -> u32 {
+    (2024 - birth_year).max(0) as u32
+}
+
+/// Whether citizen `index` is an adult (20+, see [`age_of`]), from the
+/// first draws of its stream only.
+fn is_adult(key: &StreamKey, index: u64) -> bool {
+    let (_, _, _, birth) = draw_person(&mut key.record(index), &TABLES);
+    age_at_end_of_2024(birth.year) >= 20
 }
 
 /// Picks an adult (20+) from `kz.citizens` records `0..population`: the
 /// first adult among up to 20 random candidates.
 pub(crate) fn pick_adult(context: &super::Context, rng: &mut RecordRng) -> KzCitizen {
-    let mut candidate = generate(&context.citizens, rng.below(context.population));
+    generate(&context.citizens, pick_adult_index(context, rng))
+}
+
+/// The index of the citizen [`pick_adult`] picks. Candidates are checked
+/// from the first draws of their stream only.
+pub(crate) fn pick_adult_index(context: &super::Context, rng: &mut RecordRng) -> u64 {
+    let mut candidate = rng.below(context.population);
     for _ in 0..20 {
-        if age_of(&candidate) >= 20 {
+        if is_adult(&context.citizens, candidate) {
             break;
         }
-        candidate = generate(&context.citizens, rng.below(context.population));
+        candidate = rng.below(context.population);
     }
     candidate
 }
@@ -314,11 +445,16 @@ pub(crate) fn pick_adult(context: &super::Context, rng: &mut RecordRng) -> KzCit
 /// True when the citizen's given name comes from the Kazakh name pool (a
 /// proxy for a Kazakh-speaking household).
 pub(crate) fn has_kazakh_name(citizen: &KzCitizen) -> bool {
+    is_kazakh_given_name(&citizen.given_name_kk)
+}
+
+/// True when a Kazakh-script given name is in the Kazakh name pool.
+pub(crate) fn is_kazakh_given_name(given_name_kk: &str) -> bool {
     let pool = &*KAZAKH;
     pool.male
         .iter()
         .chain(&pool.female)
-        .any(|name| name.kk == citizen.given_name_kk)
+        .any(|name| name.kk == given_name_kk)
 }
 
 /// A postcode near a region's base code (same first four digits).

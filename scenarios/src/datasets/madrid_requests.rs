@@ -14,8 +14,8 @@ use super::madrid_residents::{district_and_barrio, streets_of};
 use super::record::quoted;
 use super::rng::{RecordRng, Weighted};
 use super::text::{
-    CITIZEN_NOISE, SPANISH_CLOSERS, SPANISH_FILLERS, add_noise, fill, join_sentences,
-    spanish_bodies, spanish_openers,
+    CITIZEN_NOISE, SMALL_NUMBERS, SPANISH_CLOSERS, SPANISH_FILLERS, add_noise, concat, fill,
+    join_sentences, numbered, spanish_bodies, spanish_openers,
 };
 use super::time::{Date, madrid_offset_hours, timestamp};
 
@@ -183,10 +183,19 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
     ]),
 });
 
-fn title_case_via(tipo_via: &str) -> String {
+/// Appends the street type with only its first letter in capitals.
+fn push_title_case_via(tipo_via: &str, out: &mut String) {
     let mut chars = tipo_via.chars();
-    let first = chars.next().map(String::from).unwrap_or_default();
-    format!("{first}{}", chars.as_str().to_lowercase())
+    out.extend(chars.next());
+    let rest = chars.as_str();
+    if rest.is_ascii() {
+        out.extend(
+            rest.bytes()
+                .map(|byte| char::from(byte.to_ascii_lowercase())),
+        );
+    } else {
+        out.push_str(&rest.to_lowercase());
+    }
 }
 
 fn priority(rng: &mut RecordRng, tipo: &str, category: &str) -> &'static str {
@@ -230,7 +239,7 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
     let barrio = &lists.barrios[barrio_index];
 
     let responsible = match category_row.map(|row| row.madrid_unit.as_str()) {
-        Some("JMD") | None => format!("JMD-{}", district.code),
+        Some("JMD") | None => concat(&["JMD-", &district.code]),
         Some(unit) => unit.to_owned(),
     };
     let misdirected = rng.chance(0.11);
@@ -249,7 +258,10 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
 
     // Address: always for avisos, sometimes for the rest.
     let (tipo_via, nombre_via) = *rng.pick(streets_of(&district.code));
-    let via = format!("{} {}", title_case_via(tipo_via), nombre_via);
+    let mut via = String::with_capacity(tipo_via.len() + 1 + nombre_via.len());
+    push_title_case_via(tipo_via, &mut via);
+    via.push(' ');
+    via.push_str(nombre_via);
     let located = tipo == "aviso" || rng.chance(0.35);
     let number = 1 + rng.below(180);
     let (lat, lon) = DISTRICT_CENTROIDS[district_index % DISTRICT_CENTROIDS.len()];
@@ -259,11 +271,11 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
     );
 
     // Text.
-    let n_text = (2 + rng.below(12)).to_string();
+    let n_text = SMALL_NUMBERS[(2 + rng.below(12)) as usize];
     let slots = [
         ("via", via.as_str()),
         ("barrio", barrio.name.as_str()),
-        ("n", n_text.as_str()),
+        ("n", n_text),
     ];
     let mut body = String::new();
     let label = category_row.map_or("el servicio", |row| row.label_es.as_str());
@@ -372,13 +384,13 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
     };
 
     let request = MadridRequest {
-        id: format!("MAD-2025-{:07}", index + 1),
+        id: numbered("MAD-2025-", index + 1, 7),
         tipo: tipo.to_owned(),
         canal: CHANNELS[tables.channels.sample(&mut rng)].0.to_owned(),
         service_code: service.map(|(code, _)| code.to_owned()),
         service_name: service.map(|(_, name)| name.to_owned()),
         cod_distrito: district.code.clone(),
-        direccion: located.then(|| format!("{via} {number}")),
+        direccion: located.then(|| concat(&[&via, " ", &number.to_string()])),
         lat: located.then_some(lat),
         lon: located.then_some(lon),
         texto,

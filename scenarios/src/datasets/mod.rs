@@ -52,6 +52,7 @@ pub use translit::kazakh_to_latin;
 pub use write::{Format, WriteConfig, WriteStats, write};
 
 use rng::StreamKey;
+pub(crate) use text::numbered;
 
 /// The public seed of the practice split (its ground truth is shipped).
 pub const PRACTICE_SEED: u64 = 20_250_301;
@@ -396,7 +397,8 @@ impl Context {
         }
     }
 
-    fn generate(&self, dataset: Dataset, index: u64) -> Generated {
+    /// Record `index` of `dataset` (this context's dataset).
+    pub(crate) fn generate(&self, dataset: Dataset, index: u64) -> Generated {
         match dataset {
             Dataset::MadridResidents => Generated {
                 record: Record::MadridResident(madrid_residents::generate(self, index)),

@@ -378,27 +378,48 @@ pub(crate) fn add_noise(text: &mut String, noise: Noise, rng: &mut RecordRng) {
     let strip = rng.chance(noise.strip_accents);
     let case_roll = rng.unit();
     let mut out = String::with_capacity(text.len() + 8);
-    for word in text.split(' ') {
+    // One buffer for the words that get a typo (the hot path of case
+    // building: most words are copied as they are).
+    let mut chars: Vec<char> = Vec::new();
+    // `text.split(' ')`, by bytes: words are short, and a space byte is
+    // never inside a multi-byte character.
+    let mut rest = text.as_str();
+    loop {
+        let (word, next) = match rest.bytes().position(|byte| byte == b' ') {
+            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+            None => (rest, None),
+        };
         if !out.is_empty() {
             out.push(' ');
         }
-        let chars: Vec<char> = word
-            .chars()
-            .map(|ch| if strip { strip_accent(ch) } else { ch })
-            .collect();
-        if chars.len() > 3 && rng.chance(noise.typo_per_word) {
-            let at = 1 + rng.index(chars.len() - 2);
-            let mut typo = chars.clone();
+        // More than 3 characters: at most 3 bytes never are, 13 bytes
+        // always are (a character is at most 4 bytes).
+        let long = word.len() > 12 || (word.len() > 3 && word.chars().count() > 3);
+        if long && rng.chance(noise.typo_per_word) {
+            let len = word.chars().count();
+            chars.clear();
+            chars.extend(
+                word.chars()
+                    .map(|ch| if strip { strip_accent(ch) } else { ch }),
+            );
+            let at = 1 + rng.index(len - 2);
             match rng.below(3) {
-                0 => typo.swap(at, at + 1),
+                0 => chars.swap(at, at + 1),
                 1 => {
-                    typo.remove(at);
+                    chars.remove(at);
                 }
-                _ => typo.insert(at, chars[at]),
+                _ => chars.insert(at, chars[at]),
             }
-            out.extend(typo);
+            out.extend(chars.iter());
+        } else if strip && !word.is_ascii() {
+            // Only non-ASCII characters lose accents.
+            out.extend(word.chars().map(strip_accent));
         } else {
-            out.extend(chars);
+            out.push_str(word);
+        }
+        match next {
+            Some(next) => rest = next,
+            None => break,
         }
     }
     if case_roll < noise.shouting {
@@ -408,6 +429,42 @@ pub(crate) fn add_noise(text: &mut String, noise: Noise, rng: &mut RecordRng) {
     }
     *text = out;
 }
+
+/// The parts joined without a separator (`format!` without the formatting
+/// machinery, for the generators' hot paths).
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `prefix` and `number` zero-padded to `width` digits: what
+/// `format!("{prefix}{number:0width$}")` gives.
+pub(crate) fn numbered(prefix: &str, number: u64, width: usize) -> String {
+    let mut digits = [b'0'; 20];
+    let mut rest = number;
+    let mut len = 0;
+    while rest > 0 || len == 0 {
+        digits[19 - len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    let len = len.max(width.min(20));
+    let mut out = String::with_capacity(prefix.len() + len.max(width));
+    out.push_str(prefix);
+    for _ in len..width {
+        out.push('0');
+    }
+    out.extend(digits[20 - len..].iter().map(|&digit| char::from(digit)));
+    out
+}
+
+/// `0` to `15` as text, for the small numbers templates mention.
+pub(crate) const SMALL_NUMBERS: [&str; 16] = [
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+];
 
 /// Joins non-empty parts with spaces.
 pub(crate) fn join_sentences(parts: &[&str], out: &mut String) {
@@ -423,6 +480,24 @@ pub(crate) fn join_sentences(parts: &[&str], out: &mut String) {
 mod tests {
     use super::*;
     use crate::datasets::rng::StreamKey;
+
+    #[test]
+    fn numbered_pads_like_format() {
+        for (number, width) in [
+            (0, 0),
+            (0, 7),
+            (42, 6),
+            (1_234_567, 7),
+            (12_345_678, 7),
+            (u64::MAX, 25),
+        ] {
+            assert_eq!(
+                numbered("OT-", number, width),
+                format!("OT-{number:0width$}")
+            );
+        }
+        assert_eq!(concat(&["a", "", "bc"]), "abc");
+    }
 
     #[test]
     fn fill_replaces_known_slots_only() {

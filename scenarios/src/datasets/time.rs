@@ -64,8 +64,39 @@ impl Date {
 
     /// `YYYY-MM-DD`.
     pub(crate) fn iso(self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let mut out = String::with_capacity(10);
+        self.push_iso(&mut out);
+        out
     }
+
+    /// Appends `YYYY-MM-DD` (what `format!("{:04}-{:02}-{:02}")` gives,
+    /// without the formatting machinery: generators call this per record).
+    pub(crate) fn push_iso(self, out: &mut String) {
+        match u32::try_from(self.year) {
+            Ok(year) if year <= 9999 && self.month <= 99 && self.day <= 99 => {
+                push_digits(out, year, 4);
+                out.push('-');
+                push_digits(out, self.month, 2);
+                out.push('-');
+                push_digits(out, self.day, 2);
+            }
+            _ => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{:04}-{:02}-{:02}", self.year, self.month, self.day);
+            }
+        }
+    }
+}
+
+/// Appends `value` zero-padded to `width` digits; `value` must be below
+/// `10^width` and `width` at most 4.
+fn push_digits(out: &mut String, mut value: u32, width: usize) {
+    let mut digits = [b'0'; 4];
+    for digit in digits[..width].iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    out.extend(digits[..width].iter().map(|&digit| char::from(digit)));
 }
 
 pub(crate) fn is_leap(year: i32) -> bool {
@@ -102,11 +133,25 @@ pub(crate) fn madrid_offset_hours(date: Date, hour: u32) -> i32 {
 /// `YYYY-MM-DDTHH:MM:SS+HH:00` for a local time and whole-hour offset.
 pub(crate) fn timestamp(date: Date, hour: u32, minute: u32, second: u32, offset: i32) -> String {
     let sign = if offset < 0 { '-' } else { '+' };
-    format!(
-        "{}T{hour:02}:{minute:02}:{second:02}{sign}{:02}:00",
-        date.iso(),
-        offset.abs()
-    )
+    let offset = offset.unsigned_abs();
+    if hour > 99 || minute > 99 || second > 99 || offset > 99 {
+        return format!(
+            "{}T{hour:02}:{minute:02}:{second:02}{sign}{offset:02}:00",
+            date.iso()
+        );
+    }
+    let mut out = String::with_capacity(25);
+    date.push_iso(&mut out);
+    out.push('T');
+    push_digits(&mut out, hour, 2);
+    out.push(':');
+    push_digits(&mut out, minute, 2);
+    out.push(':');
+    push_digits(&mut out, second, 2);
+    out.push(sign);
+    push_digits(&mut out, offset, 2);
+    out.push_str(":00");
+    out
 }
 
 /// Kazakhstan's official holidays with fixed dates that move to the next
@@ -210,6 +255,25 @@ mod tests {
             Date::new(2024, 11, 30).add_months(3),
             Date::new(2025, 2, 28)
         );
+    }
+
+    #[test]
+    fn fast_formatting_matches_format() {
+        for (year, month, day) in [(2025, 1, 9), (999, 12, 31), (-4, 3, 1), (12_345, 10, 10)] {
+            let date = Date::new(year, month, day);
+            assert_eq!(date.iso(), format!("{year:04}-{month:02}-{day:02}"));
+            for (hour, minute, second, offset) in [(0, 5, 59, 5), (23, 0, 0, -3), (100, 7, 7, 0)] {
+                let sign = if offset < 0 { '-' } else { '+' };
+                assert_eq!(
+                    timestamp(date, hour, minute, second, offset),
+                    format!(
+                        "{}T{hour:02}:{minute:02}:{second:02}{sign}{:02}:00",
+                        date.iso(),
+                        offset.abs()
+                    )
+                );
+            }
+        }
     }
 
     #[test]

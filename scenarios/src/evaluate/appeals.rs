@@ -14,15 +14,39 @@ use serde_json::Value;
 use super::{Evaluation, Report, contains_text, figures};
 use crate::cases::AppealTruth;
 
-/// What one case contributes.
+/// What one case contributes; labels are [`Labels`] ids.
 #[derive(Debug, Clone)]
 struct Row {
-    category: (String, String),
-    priority: (String, String),
+    category: (u32, u32),
+    priority: (u32, u32),
     routed: bool,
     urgent: (bool, bool),
     misrouted: (bool, bool),
-    language: String,
+    language: u32,
+}
+
+/// The distinct labels (categories, priorities, languages) of a pilot, so
+/// a row holds ids instead of its own copies of a few dozen strings.
+#[derive(Debug, Default)]
+struct Labels {
+    names: Vec<String>,
+    ids: BTreeMap<String, u32>,
+}
+
+impl Labels {
+    fn id(&mut self, label: &str) -> u32 {
+        if let Some(&id) = self.ids.get(label) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(label.to_owned());
+        self.ids.insert(label.to_owned(), id);
+        id
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
 }
 
 /// Whether `code` is in the shared code list `list` (without building its labels).
@@ -40,6 +64,7 @@ fn is_code(list: &str, code: &str) -> bool {
 #[derive(Debug, Default)]
 pub(super) struct Appeals {
     rows: Vec<Row>,
+    labels: Labels,
     ai_label: ComplianceCheck,
     no_echo: ComplianceCheck,
     /// Outputs whose category and body are codes of the shared code lists.
@@ -58,7 +83,6 @@ impl Appeals {
                 .and_then(|o| o.get(key))
                 .and_then(Value::as_str)
                 .unwrap_or("")
-                .to_owned()
         };
         let category = text("category");
         let body = text("responsible_body");
@@ -67,21 +91,25 @@ impl Appeals {
             .and_then(|o| o.get("misrouted"))
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let known_codes = output.is_some() && {
+            let body_list = if truth.language == "es" {
+                "madrid_units"
+            } else {
+                "kz_bodies"
+            };
+            is_code("appeal_categories", category) && is_code(body_list, body)
+        };
+        let labels = &mut self.labels;
         self.rows.push(Row {
-            category: (truth.category.clone(), category.clone()),
-            priority: (truth.priority.clone(), priority.clone()),
             routed: !body.is_empty() && body == truth.responsible_body,
             urgent: (truth.priority == "urgent", priority == "urgent"),
+            category: (labels.id(&truth.category), labels.id(category)),
+            priority: (labels.id(&truth.priority), labels.id(priority)),
             misrouted: (truth.misrouted, output.is_some() && misrouted),
-            language: truth.language.clone(),
+            language: labels.id(&truth.language),
         });
         let Some(output) = output else { return };
-        let body_list = if truth.language == "es" {
-            "madrid_units"
-        } else {
-            "kz_bodies"
-        };
-        if is_code("appeal_categories", &category) && is_code(body_list, &body) {
+        if known_codes {
             self.known_codes += 1;
         }
         if let Some(draft) = output.get("reply_draft").filter(|draft| !draft.is_null()) {
@@ -112,10 +140,18 @@ impl Appeals {
     }
 
     pub(super) fn finish(self) -> Evaluation {
-        let pairs =
-            |pick: fn(&Row) -> (String, String)| self.rows.iter().map(pick).collect::<Vec<_>>();
-        let categories = pairs(|row| row.category.clone());
-        let priorities = pairs(|row| row.priority.clone());
+        let labels = &self.labels;
+        let pairs = |pick: fn(&Row) -> (u32, u32)| {
+            self.rows
+                .iter()
+                .map(|row| {
+                    let (truth, predicted) = pick(row);
+                    (labels.name(truth), labels.name(predicted))
+                })
+                .collect::<Vec<_>>()
+        };
+        let categories = pairs(|row| row.category);
+        let priorities = pairs(|row| row.priority);
         let urgent: Vec<(bool, bool)> = self.rows.iter().map(|row| row.urgent).collect();
         let misrouted = binary_scores(
             &self
@@ -136,12 +172,12 @@ impl Appeals {
             ("misrouted_recall".to_owned(), misrouted.recall),
             ("misrouted_precision".to_owned(), misrouted.precision),
         ]);
-        let by_language: Vec<(String, (bool, bool))> = self
+        let by_language: Vec<(&str, (bool, bool))> = self
             .rows
             .iter()
             .map(|row| {
                 (
-                    row.language.clone(),
+                    labels.name(row.language),
                     (row.category.0 == row.category.1, row.misrouted.1),
                 )
             })
