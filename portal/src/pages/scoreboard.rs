@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{Ctx, charts, layout, score, when};
 use crate::actions;
 use crate::error::PortalError;
-use crate::model::{self, DIMENSIONS, ScoreboardRow};
+use crate::model::{DIMENSIONS, ScoreboardRow};
 use crate::state::AppState;
 
 /// Filters of the scoreboard.
@@ -215,18 +215,19 @@ pub(crate) async fn scoreboard(
     Ok(layout(&ctx, title, html! {}, body).into_response())
 }
 
-/// The ranked rows of one scenario and split: the page's only query.
-///
-/// Merge note: with the API's scoreboard cache (`state.scoreboard_cache`,
-/// branch portal-api) this becomes
-/// `Ok(state.scoreboard_cache.get(&state.db, scenario, split).await?.rows.clone())`,
-/// so the load-tested page does no query per request.
+/// The ranked rows of one scenario and split, from the scoreboard cache
+/// shared with the API (no query per request while nothing changed).
 async fn board(
     state: &AppState,
     scenario: &str,
     split: &str,
 ) -> Result<Vec<ScoreboardRow>, PortalError> {
-    model::scoreboard(&state.db, scenario, split).await
+    Ok(state
+        .scoreboard_cache
+        .get(&state.db, scenario, split)
+        .await?
+        .rows
+        .clone())
 }
 
 /// The i18n key of a dimension's name.

@@ -209,7 +209,8 @@ pub async fn send(
 /// [`call`] turns into the cookie (and the header, unless `with_csrf` is
 /// false).
 pub async fn session(state: &AppState, role: Role, team: Option<&str>, with_csrf: bool) -> String {
-    let id = govlab_portal::db::new_id();
+    // Session secrets are 32 random bytes, hex (what auth::session issues).
+    let id = hex::encode(govlab_portal::db::random_bytes::<32>());
     let csrf = govlab_portal::db::new_id();
     sqlx::query(
         "INSERT INTO sessions (id_hash, subject, display_name, role, team, csrf, created_at, \
