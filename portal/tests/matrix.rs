@@ -1,6 +1,6 @@
-//! The role × endpoint authorisation matrix: every API route (and, as the
-//! lead adds them, every page route) called by each kind of principal
-//! against a seeded lab, with the status each must get.
+//! The role × endpoint authorisation matrix: every API route, progress
+//! stream and page route called by each kind of principal against a seeded
+//! lab, with the status each must get.
 //!
 //! Each cell runs on a fresh seeded lab, so a write allowed in one cell
 //! cannot change what another cell sees. To add a route, add a line to
@@ -68,6 +68,35 @@ GET  /api/compare?a={pilot_practice}&b={pilot_eval} | - | 401 403 403 200 403 | 
 GET  /api/audit                               | - | 401 403 403 200 403 | 401
 GET  /metrics                                 | - | 200 200 200 200 200 | 200
 GET  /healthz                                 | - | 200 200 200 200 200 | 200
+# Live progress (server-sent events). Only finished pilots here: the stream
+# of a queued pilot stays open until it ends (its 401/404 cells are the same
+# code path, `actions::pilot_for`, as the JSON pilot rows above).
+GET  /api/pilots/{pilot_practice}/events      | - | 401 200 404 200 200 | 200
+GET  /pilots/{pilot_b}/events                 | - | 401 404 200 200 200 | 200
+GET  /pilots/{pilot_eval}/events              | - | 401 200 404 200 200 | 200
+# Pages: an anonymous visitor is sent to /login (303); errors are HTML
+# pages with the same status as the API's; a successful form post
+# redirects (303) to the page that shows its result.
+GET  /                                        | - | 303 200 200 200 200 | 200
+GET  /scoreboard?scenario=appeals-triage      | - | 303 200 200 200 200 | 200
+GET  /pilots/{pilot_practice}                 | - | 303 200 404 200 200 | 200
+GET  /pilots/{pilot_b}                        | - | 303 404 200 200 200 | 200
+GET  /pilots/{pilot_queued}                   | - | 303 200 404 200 404 | 303
+GET  /pilots/{pilot_practice}/verify          | - | 303 200 404 200 200 | 200
+GET  /pilots/{pilot_b}/scorecard.json         | - | 303 404 200 200 200 | 200
+GET  /agents                                  | - | 303 200 200 200 403 | 303
+POST /agents                                  | form:name=page-agent&scenario=appeals-triage&team=team-a | 303 303 303 303 403 | 303
+GET  /agents/{agent_a}                        | - | 303 200 404 200 404 | 303
+GET  /agents/{agent_b}/upload                 | - | 303 404 200 200 404 | 303
+POST /versions/{version_a}/submit             | form:- | 303 303 404 403 403 | 303
+POST /versions/{version_b}/pilots             | form:split=practice&cases=5 | 303 404 303 303 403 | 303
+POST /versions/{version_approved}/pilots      | form:split=evaluation | 303 403 404 303 403 | 303
+POST /versions/{version_submitted}/review     | form:decision=approve&note=ok | 303 403 403 303 403 | 303
+GET  /staff                                   | - | 303 403 403 200 403 | 303
+POST /staff/scenarios/appeals-triage          | form:enabled=false | 303 403 403 303 403 | 303
+GET  /compare?a={pilot_practice}&b={pilot_eval} | - | 303 403 403 200 403 | 303
+GET  /login                                   | - | 200 200 200 200 200 | 200
+GET  /assets/style.css                        | - | 200 200 200 200 200 | 200
 "#;
 
 /// One line of [`MATRIX`].

@@ -253,19 +253,36 @@ fn by(kind: &str) -> String {
     format!("token:seed-{kind}")
 }
 
-/// Marks a pilot done with a scorecard and scores, as a worker would.
+/// A real 5-case practice pilot of the competent appeals agent, run once
+/// per test binary: its scorecard, telemetry and findings stand in for any
+/// finished pilot of the seed.
+pub fn real_result() -> &'static govlab_scenarios::runner::PilotResult {
+    static RESULT: OnceLock<govlab_scenarios::runner::PilotResult> = OnceLock::new();
+    RESULT.get_or_init(|| {
+        use govlab_scenarios::runner::{PilotSpec, RunnerConfig, run_pilot, split_seed};
+        let scenario =
+            govlab_scenarios::scenario::Scenario::builtin("appeals-triage").expect("scenario");
+        let spec = PilotSpec {
+            scenario,
+            split: split_seed("practice", None).expect("practice seed"),
+            cases: Some(5),
+        };
+        run_pilot(&spec, &agent_wasm(), &RunnerConfig::default(), |_, _| {}).expect("pilot runs")
+    })
+}
+
+/// Marks a pilot done as a worker would: a real signed scorecard (from
+/// [`real_result`], signed with this lab's key), its telemetry and findings,
+/// and the given composite in the score columns (so tests choose the
+/// ranking).
 pub async fn finish_pilot(state: &AppState, id: &str, composite: f64, finished_at: i64) {
-    let scorecard = serde_json::json!({
-        "scorecard": { "pilot": id, "composite": composite },
-        "certificate": { "algorithm": "ed25519", "key_id": "test", "payload_sha256": "00" }
-    })
-    .to_string();
-    let telemetry = serde_json::to_string(&model::TelemetryDoc::default()).expect("json");
-    let findings = serde_json::json!({
-        "by_rule": { "schema.required": 1 },
-        "first": [{ "case_id": "c-0", "rule": "schema.required", "location": "/x", "message": "missing" }]
-    })
-    .to_string();
+    // Blocks this test once (a few seconds); the runner needs no runtime.
+    let result = real_result();
+    let scorecard = result.sign(&state.lab_key).to_json();
+    let telemetry =
+        serde_json::to_string(&govlab_portal::jobs::telemetry_doc(result)).expect("json");
+    let findings =
+        serde_json::to_string(&govlab_portal::jobs::findings_doc(result)).expect("json");
     sqlx::query(
         "UPDATE pilots SET status = 'done', started_at = $2, finished_at = $2, attempts = 1, \
          cases_done = 3, cases_total = 3, composite = $3, dim_effectiveness = $3, \
