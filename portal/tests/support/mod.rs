@@ -281,8 +281,7 @@ pub async fn finish_pilot(state: &AppState, id: &str, composite: f64, finished_a
     let scorecard = result.sign(&state.lab_key).to_json();
     let telemetry =
         serde_json::to_string(&govlab_portal::jobs::telemetry_doc(result)).expect("json");
-    let findings =
-        serde_json::to_string(&govlab_portal::jobs::findings_doc(result)).expect("json");
+    let findings = serde_json::to_string(&govlab_portal::jobs::findings_doc(result)).expect("json");
     sqlx::query(
         "UPDATE pilots SET status = 'done', started_at = $2, finished_at = $2, attempts = 1, \
          cases_done = 3, cases_total = 3, composite = $3, dim_effectiveness = $3, \
