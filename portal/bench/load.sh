@@ -11,7 +11,8 @@
 #
 # Knobs: DURATION (20s), CONNECTIONS (128), THREADS (2), TEAMS (6),
 # WAIT_PILOTS (seconds to wait for the workers, 300), KEEP=1 keeps the data
-# directory, PORT (18088).
+# directory, PORT (18088), BEARER=1 also measures with an investor's bearer
+# token (anonymous otherwise: the bench portal has public_scoreboard = true).
 #
 # Seeding: tokens with `govlab tokens create` (or, in a build without that
 # command, rows in the SQLite api_tokens table); then, through the JSON API,
@@ -164,16 +165,16 @@ rows=$(curl -fsS "$BASE/api/scoreboard?scenario=$SCENARIO" | python3 -c 'import 
 echo "== seeded: $done_count finished pilots; the evaluation scoreboard has $rows rows"
 sleep 1.1 # let the scoreboard cache pass its recheck
 
-measure() { # name url
-  local name=$1 url=$2 status out rps p99 p99ms
-  status=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+measure() { # name url [header]
+  local name=$1 url=$2 header=${3:-X-Bench: 1} status out rps p99 p99ms
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "$header" "$url")
   if [[ "$status" != 200 ]]; then
     printf '%-5s %s answers %s: not measured%s\n' "$name" "$url" "$status" \
       "$([[ $name == page ]] && echo ' (the page is not in this build; measure after the web routes are merged)')"
     return
   fi
   echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $url"
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$header" "$url")
   echo "$out"
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -191,4 +192,10 @@ PY
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 measure api "$BASE/api/scoreboard?scenario=$SCENARIO"
 measure page "$BASE/scoreboard?scenario=$SCENARIO"
+if [[ -n "${BEARER:-}" ]]; then
+  # The same with an investor's bearer token: one token lookup per request.
+  INVESTOR=$(token investor)
+  measure api+bearer "$BASE/api/scoreboard?scenario=$SCENARIO" "Authorization: Bearer $INVESTOR"
+  measure page+bearer "$BASE/scoreboard?scenario=$SCENARIO" "Authorization: Bearer $INVESTOR"
+fi
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
