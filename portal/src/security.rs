@@ -182,10 +182,12 @@ pub const UPLOAD_ROUTES: [&str; 2] = ["/api/agents/{id}/versions", "/agents/{id}
 
 /// `Content-Security-Policy` of every response: scripts and styles from the
 /// portal itself only (no inline scripts; inline `style` attributes are
-/// allowed for chart bars), no framing, no plugins.
+/// allowed for chart bars), no framing, no plugins. No `form-action`:
+/// Chrome applies it to the redirects after a form post, which would stop
+/// a login form that hands over to the identity provider.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
-     form-action 'self'; frame-ancestors 'none'";
+     frame-ancestors 'none'";
 
 /// The headers [`layer`] adds to every response (unless the handler set
 /// them).
