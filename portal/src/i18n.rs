@@ -76,7 +76,7 @@ impl Lang {
         uri.query()
             .and_then(query_lang)
             .and_then(Lang::parse)
-            .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse))
+            .or_else(|| crate::auth::cookie_value(headers, LANG_COOKIE).and_then(Lang::parse))
             .or_else(|| {
                 headers
                     .get(header::ACCEPT_LANGUAGE)
@@ -130,17 +130,6 @@ pub fn query_lang(query: &str) -> Option<&str> {
         .filter(|v| !v.is_empty())
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 fn table() -> &'static HashMap<&'static str, [&'static str; 2]> {
     static TABLE: OnceLock<HashMap<&'static str, [&'static str; 2]>> = OnceLock::new();
     TABLE.get_or_init(|| TEXTS.iter().map(|(k, en, es)| (*k, [*en, *es])).collect())
@@ -156,6 +145,40 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.login", "Sign in", "Iniciar sesión"),
     ("nav.logout", "Sign out", "Cerrar sesión"),
     ("nav.language", "Language", "Idioma"),
+    ("login.title", "Sign in", "Iniciar sesión"),
+    (
+        "login.with_provider",
+        "Sign in with the lab's identity provider",
+        "Iniciar sesión con el proveedor de identidad del laboratorio",
+    ),
+    ("login.token", "API token", "Token de API"),
+    ("login.submit", "Sign in", "Iniciar sesión"),
+    (
+        "login.hint",
+        "Ask the lab for a token (govlab tokens create).",
+        "Pida un token al laboratorio (govlab tokens create).",
+    ),
+    (
+        "login.use_provider",
+        "Sign in with the lab's identity provider; API tokens work only for the API.",
+        "Inicie sesión con el proveedor de identidad del laboratorio; los tokens de API solo sirven para la API.",
+    ),
+    (
+        "login.invalid_token",
+        "That token is not valid (it may have been revoked).",
+        "Ese token no es válido (puede haber sido revocado).",
+    ),
+    (
+        "login.refused",
+        "Sign-in refused",
+        "Inicio de sesión rechazado",
+    ),
+    (
+        "login.expired",
+        "This sign-in link has expired or was already used; sign in again.",
+        "Este enlace de inicio de sesión ha caducado o ya se usó; vuelva a iniciar sesión.",
+    ),
+    ("login.back", "Back to sign in", "Volver a iniciar sesión"),
     (
         "footer.text",
         "govlab — a sandbox lab for AI agents in public services. Scores are signed by the lab; verify any scorecard with its public key.",
@@ -594,6 +617,7 @@ mod tests {
             include_str!("pages/agents.rs"),
             include_str!("pages/staff.rs"),
             include_str!("pages/charts.rs"),
+            include_str!("auth/login.rs"),
         ];
         let keys: Vec<&str> = TEXTS.iter().map(|(k, _, _)| *k).collect();
         for source in sources {

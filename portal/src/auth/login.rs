@@ -3,14 +3,14 @@
 //!
 //! Without an `[oidc]` section a person logs in with a lab API token; with
 //! one, only through the identity provider (`post_login` says why).
-//! Pages are minimal server-rendered HTML; the web layer styles them.
+//! Pages use the portal's frame and texts ([`crate::pages`], [`crate::i18n`]).
 
 use axum::extract::{Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Router};
-use maud::{DOCTYPE, Markup, html};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::oidc::LoginError;
@@ -18,7 +18,9 @@ use super::session::{self, NewSession};
 use super::{ClientIp, cookie_value, csrf_from_headers, safe_next, tokens, verify_csrf};
 use crate::db::now_ms;
 use crate::error::PortalError;
+use crate::i18n::Lang;
 use crate::model::{self, AuditEntry};
+use crate::pages::{Ctx, layout_class};
 use crate::principal::{AuthMethod, Principal, Role};
 use crate::security::Bucket;
 use crate::state::AppState;
@@ -30,7 +32,12 @@ pub const OIDC_STATE_COOKIE: &str = "govlab_oidc_state";
 /// The routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/login", axum::routing::get(get_login).post(post_login))
+        .route(
+            "/login",
+            axum::routing::get(get_login)
+                .post(post_login)
+                .layer(axum::middleware::from_fn(crate::pages::page_layer)),
+        )
         .route("/auth/oidc/start", axum::routing::get(oidc_start))
         .route("/auth/callback", axum::routing::get(oidc_callback))
         .route("/logout", axum::routing::post(logout))
@@ -55,30 +62,26 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-fn page(title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — govlab" }
-            }
-            body {
-                main class="login" {
-                    h1 { (title) }
-                    (body)
-                }
-            }
-        }
-    }
+fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    layout_class(
+        ctx,
+        title,
+        html! {},
+        "login",
+        html! {
+            h1 { (title) }
+            (body)
+        },
+    )
 }
 
 /// The login page: a token form, or the identity provider's button.
-pub fn login_page(state: &AppState, next: &str, error: Option<&str>) -> Markup {
+/// `ctx` gives the language (and the switcher's address).
+fn login_page(ctx: &Ctx, state: &AppState, next: &str, error: Option<&str>) -> Markup {
     let oidc = state.auth.oidc().is_some();
     page(
-        "Sign in",
+        ctx,
+        ctx.t("login.title"),
         html! {
             @if let Some(error) = error {
                 p class="error" role="alert" { (error) }
@@ -86,29 +89,37 @@ pub fn login_page(state: &AppState, next: &str, error: Option<&str>) -> Markup {
             @if oidc {
                 form method="get" action="/auth/oidc/start" {
                     input type="hidden" name="next" value=(next);
-                    button type="submit" { "Sign in with the lab's identity provider" }
+                    button type="submit" { (ctx.t("login.with_provider")) }
                 }
             } @else {
                 form method="post" action="/login" {
                     input type="hidden" name="next" value=(next);
-                    label for="token" { "API token" }
-                    input type="password" id="token" name="token" autocomplete="off" required placeholder="glt_…";
-                    button type="submit" { "Sign in" }
+                    label for="token" { (ctx.t("login.token")) }
+                    input type="password" id="token" name="token" autocomplete="off" required placeholder="glt_…" aria-describedby="token-hint";
+                    button type="submit" { (ctx.t("login.submit")) }
                 }
-                p class="hint" { "Ask the lab for a token (govlab tokens create)." }
+                p.hint #token-hint { (ctx.t("login.hint")) }
             }
         },
     )
 }
 
-fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
+/// The context of a login page: the switcher keeps the (checked) `next`.
+fn login_ctx(lang: Lang, next: &str) -> Ctx {
+    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    Ctx::anonymous(lang, "/login", Some(&format!("next={next}")))
+}
+
+fn message_page(lang: Lang, status: StatusCode, title: &str, message: &str) -> Response {
+    let ctx = Ctx::anonymous(lang, "/login", None);
     (
         status,
         page(
+            &ctx,
             title,
             html! {
                 p class="error" role="alert" { (message) }
-                p { a href="/login" { "Back to sign in" } }
+                p { a href="/login" { (ctx.t("login.back")) } }
             },
         ),
     )
@@ -128,8 +139,13 @@ fn redirect_with_cookies(to: &str, cookies: &[String]) -> Response {
     response
 }
 
-async fn get_login(State(state): State<AppState>, Query(query): Query<NextQuery>) -> Markup {
-    login_page(&state, &safe_next(query.next.as_deref()), None)
+async fn get_login(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(query): Query<NextQuery>,
+) -> Markup {
+    let next = safe_next(query.next.as_deref());
+    login_page(&login_ctx(lang, &next), &state, &next, None)
 }
 
 async fn audit_login(
@@ -166,10 +182,12 @@ async fn audit_login(
 async fn post_login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    lang: Lang,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PortalError> {
     state.limiter.check(Bucket::Login, &ip)?;
     let next = safe_next(form.next.as_deref());
+    let ctx = login_ctx(lang, &next);
     if state.auth.oidc().is_some() {
         audit_login(
             &state,
@@ -183,11 +201,7 @@ async fn post_login(
         .await;
         return Ok((
             StatusCode::BAD_REQUEST,
-            login_page(
-                &state,
-                &next,
-                Some("Sign in with the lab's identity provider; API tokens work only for the API."),
-            ),
+            login_page(&ctx, &state, &next, Some(ctx.t("login.use_provider"))),
         )
             .into_response());
     }
@@ -210,11 +224,7 @@ async fn post_login(
         .await;
         return Ok((
             StatusCode::UNAUTHORIZED,
-            login_page(
-                &state,
-                &next,
-                Some("That token is not valid (it may have been revoked)."),
-            ),
+            login_page(&ctx, &state, &next, Some(ctx.t("login.invalid_token"))),
         )
             .into_response());
     };
@@ -288,6 +298,7 @@ pub struct CallbackQuery {
 async fn oidc_callback(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    lang: Lang,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, PortalError> {
@@ -344,7 +355,12 @@ async fn oidc_callback(
                 LoginError::NoRole(_) => StatusCode::FORBIDDEN,
                 _ => StatusCode::BAD_REQUEST,
             };
-            let mut response = message_page(status, "Sign-in refused", &err.to_string());
+            // The provider's and the claims' details stay as they are.
+            let message = match err {
+                LoginError::UnknownState => lang.t("login.expired").to_owned(),
+                _ => err.to_string(),
+            };
+            let mut response = message_page(lang, status, lang.t("login.refused"), &message);
             if let Ok(value) = HeaderValue::from_str(&clear_state) {
                 response.headers_mut().append(SET_COOKIE, value);
             }

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// The stylesheet's address (bump `v` when it changes).
-pub(crate) const STYLE_URL: &str = "/assets/style.css?v=2";
+pub(crate) const STYLE_URL: &str = "/assets/style.css?v=3";
 /// The live-progress script's address.
 pub(crate) const PILOT_JS_URL: &str = "/assets/pilot.js?v=1";
 

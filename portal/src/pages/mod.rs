@@ -76,6 +76,17 @@ impl Ctx {
         self.who.as_ref().ok_or(PortalError::Unauthenticated)
     }
 
+    /// The context of a page outside the page routes (login, sign-in
+    /// refusals): no principal; `path` and `query` feed the switcher.
+    pub(crate) fn anonymous(lang: Lang, path: &str, query: Option<&str>) -> Ctx {
+        Ctx {
+            lang,
+            who: None,
+            path: path.to_owned(),
+            query: switcher_query(query),
+        }
+    }
+
     /// The hidden CSRF field for a state-changing form (empty for bearer
     /// logins, which need none).
     pub fn csrf_field(&self) -> Markup {
@@ -96,21 +107,23 @@ impl FromRequestParts<AppState> for Ctx {
     ) -> Result<Self, Self::Rejection> {
         let lang = Lang::of_request(parts);
         let who = auth::principal_of(parts, state).await?;
-        let query = parts
-            .uri
-            .query()
-            .unwrap_or("")
-            .split('&')
-            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
-            .collect::<Vec<_>>()
-            .join("&");
         Ok(Ctx {
             lang,
             who,
             path: parts.uri.path().to_owned(),
-            query,
+            query: switcher_query(parts.uri.query()),
         })
     }
+}
+
+/// A query without any `lang=` pair.
+fn switcher_query(query: Option<&str>) -> String {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Turns error responses of page routes into HTML in the visitor's
@@ -195,6 +208,22 @@ pub fn error_page(lang: Lang, status: StatusCode, info: &ErrorInfo) -> Markup {
 /// The page frame: head, header with navigation and language switcher,
 /// main content, footer.
 pub(crate) fn layout(ctx: &Ctx, title: &str, head: Markup, main: Markup) -> Markup {
+    frame(ctx, title, head, None, main)
+}
+
+/// [`layout`] with a class on `<main>` (which then carries only that
+/// class; the skip link's target is a wrapper inside it).
+pub(crate) fn layout_class(
+    ctx: &Ctx,
+    title: &str,
+    head: Markup,
+    class: &str,
+    main: Markup,
+) -> Markup {
+    frame(ctx, title, head, Some(class), main)
+}
+
+fn frame(ctx: &Ctx, title: &str, head: Markup, class: Option<&str>, main: Markup) -> Markup {
     let role = ctx.who.as_ref().map(|p| p.role);
     let sep = if ctx.query.is_empty() { "" } else { "&" };
     html! {
@@ -243,7 +272,11 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, head: Markup, main: Markup) -> Mark
                         }
                     }
                 }
-                main #main { (main) }
+                @if let Some(class) = class {
+                    main class=(class) { div #main { (main) } }
+                } @else {
+                    main #main { (main) }
+                }
                 footer.site {
                     p { (ctx.t("footer.text")) }
                 }
