@@ -733,6 +733,10 @@ async fn scoreboard_picks_up_a_newly_finished_pilot_within_a_second() {
     let lab = support::lab_with(|c| c.public_scoreboard = true).await;
     let r = &lab.router;
     let seed = support::seed(&lab.state).await;
+    let page = "/scoreboard?scenario=appeals-triage&split=practice";
+    // Render the page once so its cached body exists before the change.
+    let page_before = get(r, page, None).await;
+    assert_eq!(page_before.status, 200);
     let before = get(
         r,
         "/api/scoreboard?scenario=appeals-triage&split=practice",
@@ -758,6 +762,20 @@ async fn scoreboard_picks_up_a_newly_finished_pilot_within_a_second() {
     assert_eq!(after.body["rows"][0]["pilot_id"], pilot.as_str());
     let history = after.body["rows"][0]["history"].as_array().unwrap();
     assert_eq!(history.len(), 1);
+    // The page's cached body belongs to the old board: it is re-rendered.
+    let page_after = get(r, page, None).await;
+    let html = page_after.body.as_str().unwrap_or_default();
+    assert!(
+        html.contains(&format!("/pilots/{pilot}")),
+        "the scoreboard page shows the new pilot"
+    );
+    assert!(
+        !page_before
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("/pilots/{pilot}"))
+    );
 }
 
 #[tokio::test]

@@ -31,6 +31,7 @@ pub struct Board {
     marker: Marker,
     checked: Mutex<Instant>,
     json: OnceLock<Bytes>,
+    pages: Mutex<HashMap<String, Arc<str>>>,
 }
 
 impl Board {
@@ -38,6 +39,29 @@ impl Board {
     /// reused until the board changes.
     pub fn rendered(&self, render: impl FnOnce(&[ScoreboardRow]) -> Bytes) -> Bytes {
         self.json.get_or_init(|| render(&self.rows)).clone()
+    }
+
+    /// A rendering of the board under `key` (e.g. the page's language and
+    /// filters), made once by `render` and reused until the board changes.
+    /// Keys come from validated filter values, so there are few of them.
+    pub fn rendered_page(
+        &self,
+        key: &str,
+        render: impl FnOnce(&[ScoreboardRow]) -> String,
+    ) -> Arc<str> {
+        if let Some(page) = self
+            .pages
+            .lock()
+            .ok()
+            .and_then(|pages| pages.get(key).cloned())
+        {
+            return page;
+        }
+        let page: Arc<str> = render(&self.rows).into();
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(key.to_owned(), Arc::clone(&page));
+        }
+        page
     }
 }
 
@@ -100,6 +124,7 @@ impl ScoreboardCache {
             marker: now,
             checked: Mutex::new(Instant::now()),
             json: OnceLock::new(),
+            pages: Mutex::new(HashMap::new()),
         });
         if let Ok(mut boards) = self.boards.write() {
             boards.insert((scenario.to_owned(), split.to_owned()), Arc::clone(&board));

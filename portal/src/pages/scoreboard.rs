@@ -81,10 +81,54 @@ pub(crate) async fn scoreboard(
         .as_deref()
         .and_then(|d| DIMENSIONS.iter().find(|(name, _)| *name == d))
         .map(|(name, _)| *name);
-    let mut rows = match current {
-        Some(s) => board(&state, s.id(), split).await?,
-        None => Vec::new(),
+    let title = ctx.t("sb.title");
+    let view = View {
+        shown: &shown,
+        current,
+        split,
+        country,
+        dimension,
     };
+    // The body depends on the board, the language and the filters, not on
+    // who is looking: render it once per board and key.
+    let body = match current {
+        Some(s) => {
+            let board = state.scoreboard_cache.get(&state.db, s.id(), split).await?;
+            let key = format!(
+                "{}|{}|{}",
+                ctx.lang.code(),
+                country.unwrap_or("-"),
+                dimension.unwrap_or("-")
+            );
+            let page =
+                board.rendered_page(&key, |rows| render_body(&ctx, &view, rows).into_string());
+            maud::PreEscaped(page.to_string())
+        }
+        None => render_body(&ctx, &view, &[]),
+    };
+    Ok(layout(&ctx, title, html! {}, body).into_response())
+}
+
+/// The filters in effect, validated.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    shown: &'a [&'a Scenario],
+    current: Option<&'a Scenario>,
+    split: &'a str,
+    country: Option<&'a str>,
+    dimension: Option<&'static str>,
+}
+
+/// The scoreboard's `<main>` content: filters, table and charts.
+fn render_body(ctx: &Ctx, view: &View<'_>, rows: &[ScoreboardRow]) -> maud::Markup {
+    let View {
+        shown,
+        current,
+        split,
+        country,
+        dimension,
+    } = *view;
+    let mut rows = rows.to_vec();
     if let Some(dim) = dimension {
         rows.sort_by(|a, b| {
             let get = |r: &ScoreboardRow| r.dimensions.get(dim).copied().flatten().unwrap_or(-1.0);
@@ -112,13 +156,13 @@ pub(crate) async fn scoreboard(
         .take(6)
         .map(|r| (format!("{}/{}", r.team, r.agent_name), r.history.as_slice()))
         .collect();
-    let body = html! {
+    html! {
         h1 { (title) }
         form.filters method="get" action="/scoreboard" {
             div.field {
                 label for="f-scenario" { (ctx.t("sb.scenario")) }
                 select #f-scenario name="scenario" {
-                    @for s in &shown {
+                    @for s in shown {
                         option value=(s.id()) selected[current.is_some_and(|c| c.id() == s.id())] { (s.def().title) " (" (s.id()) ")" }
                     }
                 }
@@ -211,23 +255,7 @@ pub(crate) async fn scoreboard(
                 }
             }
         }
-    };
-    Ok(layout(&ctx, title, html! {}, body).into_response())
-}
-
-/// The ranked rows of one scenario and split, from the scoreboard cache
-/// shared with the API (no query per request while nothing changed).
-async fn board(
-    state: &AppState,
-    scenario: &str,
-    split: &str,
-) -> Result<Vec<ScoreboardRow>, PortalError> {
-    Ok(state
-        .scoreboard_cache
-        .get(&state.db, scenario, split)
-        .await?
-        .rows
-        .clone())
+    }
 }
 
 /// The i18n key of a dimension's name.
