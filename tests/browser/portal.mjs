@@ -44,7 +44,18 @@ let step = 0;
 async function shot(page, name) {
   step += 1;
   const file = join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // A page may reload itself while it is captured (the pilot page does when
+  // its pilot ends): wait for the new page and take the picture again.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await page.screenshot({ path: file, fullPage: true, timeout: 20000 });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`  screenshot ${name}: retrying after ${err.message.split("\n")[0]}`);
+      await page.waitForLoadState("load").catch(() => {});
+    }
+  }
   console.log(`  screenshot ${file}`);
 }
 
