@@ -83,17 +83,22 @@ async function fitsWidth(page, label) {
 }
 
 async function waitForPilot(page) {
+  // The running page reloads itself when the pilot's events say it ended;
+  // waitForSelector keeps polling across that navigation. A reload of our
+  // own every 10 s is the backstop.
   const deadline = Date.now() + pilotTimeoutMs;
   for (;;) {
-    if (await page.locator("section.scorecard").count()) return;
-    const failed = await page.locator(".status .st-failed").count();
-    check(!failed, `the pilot failed: ${await page.locator(".status").innerText()}`);
-    check(Date.now() < deadline, "the pilot did not finish in time");
-    // The page reloads itself when the pilot's events say it ended; this
-    // reload is a backstop.
-    await page.waitForTimeout(3000);
-    if (!(await page.locator("section.scorecard").count())) await page.reload();
+    try {
+      await page.waitForSelector("section.scorecard, .status .st-failed", { timeout: 10000 });
+      break;
+    } catch (err) {
+      check(Date.now() < deadline, "the pilot did not finish in time");
+      await page.reload().catch(() => {});
+    }
   }
+  await page.waitForLoadState("load");
+  const failed = await page.locator(".status .st-failed").count();
+  check(!failed, `the pilot failed: ${await page.locator(".status").innerText()}`);
 }
 
 const browser = await chromium.launch({
@@ -143,7 +148,9 @@ try {
       page.click('article.version form[action$="/pilots"] button[type="submit"]'),
     ]);
     pilotUrl = page.url();
-    check(await page.locator("progress").count() >= 1, "progress bar while the pilot runs");
+    // The running page shows a progress bar (so does the finished page it
+    // may already have reloaded into).
+    await page.waitForSelector("progress", { timeout: 20000 });
     await shot(page, "pilot-running");
     await waitForPilot(page);
     check(await page.locator("section.certificate").count() === 1, "certificate shown");
