@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod model;
 pub mod pages;
 pub mod principal;
+pub mod scoreboard_cache;
 pub mod security;
 pub mod state;
 pub mod store;

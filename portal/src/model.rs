@@ -466,22 +466,30 @@ pub async fn list_versions(db: &Db, agent_id: &str) -> Result<Vec<Version>, Port
         .collect::<Result<_, _>>()?)
 }
 
-/// Versions waiting for review, oldest first, with their agents.
+/// Versions waiting for review, oldest first, with their agents (one query).
 pub async fn list_submitted(db: &Db) -> Result<Vec<(Agent, Version)>, PortalError> {
     let rows = sqlx::query(
-        "SELECT v.id AS vid FROM agent_versions v WHERE v.status = 'submitted' \
+        "SELECT v.*, a.team AS a_team, a.name AS a_name, a.scenario AS a_scenario, \
+         a.description AS a_description, a.created_by AS a_created_by, \
+         a.created_at AS a_created_at FROM agent_versions v \
+         JOIN agents a ON a.id = v.agent_id WHERE v.status = 'submitted' \
          ORDER BY v.submitted_at",
     )
     .fetch_all(db)
     .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let vid: String = row.try_get("vid")?;
-        if let Some(version) = get_version(db, &vid).await?
-            && let Some(agent) = get_agent(db, &version.agent_id).await?
-        {
-            out.push((agent, version));
-        }
+    for row in &rows {
+        let version = version_from_row(row)?;
+        let agent = Agent {
+            id: version.agent_id.clone(),
+            team: row.try_get("a_team")?,
+            name: row.try_get("a_name")?,
+            scenario: row.try_get("a_scenario")?,
+            description: row.try_get("a_description")?,
+            created_by: row.try_get("a_created_by")?,
+            created_at: row.try_get("a_created_at")?,
+        };
+        out.push((agent, version));
     }
     Ok(out)
 }

@@ -46,7 +46,7 @@ pub struct Shared {
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// Computed scoreboards (API and page).
-    pub scoreboard_cache: crate::api::ScoreboardCache,
+    pub scoreboard_cache: crate::scoreboard_cache::ScoreboardCache,
     /// One sandbox per scenario, built on first upload, to check agents.
     checkers: Mutex<HashMap<String, Arc<Sandbox>>>,
 }
@@ -90,7 +90,7 @@ impl AppState {
             jobs: Jobs::new(&config),
             limiter: RateLimiter::new(&config.limits),
             metrics: Metrics::new(),
-            scoreboard_cache: crate::api::ScoreboardCache::new(),
+            scoreboard_cache: crate::scoreboard_cache::ScoreboardCache::new(),
             checkers: Mutex::new(HashMap::new()),
             config,
             db,
@@ -116,11 +116,7 @@ impl AppState {
     /// Runs the sandbox's checks on an uploaded component (blocking: it
     /// compiles the component, which also warms the cache for the workers).
     pub fn check_agent(&self, scenario: &Scenario, bytes: &[u8]) -> Result<(), PortalError> {
-        govlab_sandbox::inspect(bytes)
-            .and_then(|info| info.verdict())
-            .map_err(|err| {
-                PortalError::bad_request(format!("the sandbox refused this file: {err}"))
-            })?;
+        // `load` runs the static checks (`inspect`) before compiling.
         self.sandbox_for(scenario)?
             .load(bytes)
             .map(drop)

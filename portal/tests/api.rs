@@ -750,8 +750,10 @@ async fn scoreboard_picks_up_a_newly_finished_pilot_within_a_second() {
     // team-b's agent now beats team-a's.
     let pilot = support::queue_pilot(&lab.state, &seed.version_b, "practice").await;
     support::finish_pilot(&lab.state, &pilot, 0.99, govlab_portal::db::now_ms()).await;
-    tokio::time::sleep(govlab_portal::api::cache::RECHECK + std::time::Duration::from_millis(50))
-        .await;
+    tokio::time::sleep(
+        govlab_portal::scoreboard_cache::RECHECK + std::time::Duration::from_millis(50),
+    )
+    .await;
     let after = get(
         r,
         "/api/scoreboard?scenario=appeals-triage&split=practice",

@@ -9,7 +9,6 @@
 //! documented in `portal/openapi.json`, served at `/api/openapi.json`; a
 //! test keeps [`ROUTES`] and the document in step.
 
-pub mod cache;
 mod wire;
 
 use std::collections::BTreeMap;
@@ -28,8 +27,6 @@ use crate::error::PortalError;
 use crate::model;
 use crate::principal::Principal;
 use crate::state::AppState;
-
-pub use cache::ScoreboardCache;
 
 /// The OpenAPI 3.1 document of this API.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
