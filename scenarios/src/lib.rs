@@ -12,6 +12,7 @@ pub mod datasets;
 // Scenario definitions, case building, the pilot runner and per-scenario
 // scoring (see each module's docs).
 pub mod cases;
+pub mod counterfactual;
 pub mod evaluate;
 pub mod reference;
 pub mod runner;

@@ -126,6 +126,10 @@ pub struct SplitSizes {
     pub practice: u64,
     /// Cases of the evaluation split (secret seed).
     pub evaluation: u64,
+    /// Fewest cases a pilot may run and still get a composite and a
+    /// certificate: below it, intervals are too wide and small groups
+    /// cannot be compared.
+    pub minimum: u64,
 }
 
 /// Per-case sandbox limits.
@@ -198,6 +202,10 @@ pub struct MetricDef {
 pub struct FairnessDef {
     /// Protected attributes compared across their groups.
     pub groups: Vec<String>,
+    /// Attributes changed one at a time in counterfactual twins of a sample
+    /// of cases (see [`crate::counterfactual`]).
+    #[serde(default)]
+    pub counterfactual: Vec<String>,
 }
 
 /// The contents of a `scenario.toml`.
@@ -401,7 +409,12 @@ impl Scenario {
         &self.output_validator
     }
 
-    /// Cases in a split.
+    /// Fewest cases a pilot needs for a composite and a certificate.
+    pub fn minimum_cases(&self) -> u64 {
+        self.def.splits.minimum
+    }
+
+    /// Cases of `split` in the definition.
     pub fn split_size(&self, split: crate::datasets::Split) -> u64 {
         match split {
             crate::datasets::Split::Practice => self.def.splits.practice,
@@ -474,6 +487,15 @@ fn check_def(def: &ScenarioDef, kind: ScenarioKind) -> Result<(), String> {
     if def.splits.practice == 0 || def.splits.evaluation == 0 {
         return Err("split sizes must be at least 1".to_owned());
     }
+    if def.splits.minimum == 0
+        || def.splits.minimum > def.splits.practice
+        || def.splits.minimum > def.splits.evaluation
+    {
+        return Err(format!(
+            "splits.minimum must be at least 1 and at most both split sizes (got {})",
+            def.splits.minimum
+        ));
+    }
     let limits = &def.limits;
     if limits.fuel == 0 || limits.timeout_ms == 0 || limits.memory_mib == 0 {
         return Err(
@@ -530,6 +552,22 @@ fn check_def(def: &ScenarioDef, kind: ScenarioKind) -> Result<(), String> {
         return Err(format!(
             "fairness group `{group}` is not available; this scenario supports: {}",
             supported.join(", ")
+        ));
+    }
+    let twins = crate::counterfactual::supported(kind);
+    if let Some(attribute) = def
+        .fairness
+        .counterfactual
+        .iter()
+        .find(|attribute| !twins.contains(&attribute.as_str()))
+    {
+        return Err(format!(
+            "counterfactual attribute `{attribute}` is not available; this scenario supports: {}",
+            if twins.is_empty() {
+                "none".to_owned()
+            } else {
+                twins.join(", ")
+            }
         ));
     }
     Ok(())
