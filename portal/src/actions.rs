@@ -396,8 +396,12 @@ pub async fn request_pilot(
         }
     }
     state.limiter.check(Bucket::Run, &principal.subject)?;
-    if cases == Some(0) {
-        return Err(PortalError::bad_request("a pilot needs at least one case"));
+    let minimum = scenario.minimum_cases();
+    if let Some(n) = cases.filter(|&n| n < minimum) {
+        return Err(PortalError::bad_request(format!(
+            "{} needs at least {minimum} cases per pilot for a composite score and a certificate (asked for {n})",
+            scenario.id()
+        )));
     }
     if !model::scenario_enabled(&state.db, scenario.id()).await? {
         return Err(PortalError::Conflict(format!(

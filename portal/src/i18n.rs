@@ -242,6 +242,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "ningún conjunto de datos nacional",
     ),
     ("sb.rank", "Rank", "Puesto"),
+    (
+        "sb.ties",
+        "Composite scores carry their 95 % confidence interval. =N marks agents whose intervals overlap: the gap between them is not statistically meaningful.",
+        "Cada puntuación global lleva su intervalo de confianza del 95 %. =N marca agentes cuyos intervalos se solapan: la diferencia entre ellos no es estadísticamente significativa.",
+    ),
     ("sb.team", "Team", "Equipo"),
     ("sb.agent", "Agent", "Agente"),
     ("sb.composite", "Composite", "Puntuación global"),

@@ -522,7 +522,15 @@ async fn finish(
     practice: bool,
     result: &PilotResult,
 ) -> Result<bool, JobError> {
-    let signed = result.sign(&state.lab_key).to_json();
+    // Pilots below the scenario's minimum are refused when requested; an
+    // uncertifiable result is kept unsigned rather than lost.
+    let signed = match result.sign(&state.lab_key) {
+        Ok(signed) => signed.to_json(),
+        Err(why) => {
+            tracing::warn!(pilot = id, "scorecard not signed: {why}");
+            result.scorecard.to_json()
+        }
+    };
     let card_sha256 = crate::store::sha256_hex(signed.as_bytes());
     let telemetry = serde_json::to_string(&telemetry_doc(result)).unwrap_or_default();
     let findings = serde_json::to_string(&findings_doc(result)).unwrap_or_default();
@@ -545,7 +553,7 @@ async fn finish(
          cases_done = $2, cases_total = $2, composite = $3, dim_effectiveness = $4, \
          dim_interoperability = $5, dim_efficiency = $6, dim_reliability = $7, \
          dim_compliance = $8, dim_fairness = $9, scorecard = $10, card_sha256 = $11, \
-         telemetry = $12, findings = $13 \
+         telemetry = $12, findings = $13, composite_low = $16, composite_high = $17 \
          WHERE id = $14 AND worker = $15 AND status = 'running'",
     )
     .bind(now_ms())
@@ -563,6 +571,8 @@ async fn finish(
     .bind(&findings)
     .bind(id)
     .bind(me)
+    .bind(scorecard.composite_interval.map(|iv| iv.low))
+    .bind(scorecard.composite_interval.map(|iv| iv.high))
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {

@@ -186,6 +186,8 @@ pub struct Pilot {
     pub error: Option<String>,
     /// Composite score.
     pub composite: Option<f64>,
+    /// 95 % bootstrap interval of the composite, `(low, high)`.
+    pub composite_interval: Option<(f64, f64)>,
     /// Dimension scores, by name (`None`: not applicable).
     pub dimensions: BTreeMap<&'static str, Option<f64>>,
     /// The signed scorecard JSON.
@@ -214,7 +216,7 @@ macro_rules! select_pilots {
          v.version AS version, v.sha256 AS agent_sha256, p.team, p.scenario, \
          p.scenario_version, p.split, p.case_limit, p.status, p.requested_by, p.created_at, \
          p.started_at, p.finished_at, p.attempts, p.cases_done, p.cases_total, p.error, \
-         p.composite, p.dim_effectiveness, p.dim_interoperability, p.dim_efficiency, \
+         p.composite, p.composite_low, p.composite_high, p.dim_effectiveness, p.dim_interoperability, p.dim_efficiency, \
          p.dim_reliability, p.dim_compliance, p.dim_fairness, p.scorecard, p.telemetry, \
          p.findings FROM pilots p JOIN agents a ON a.id = p.agent_id \
          JOIN agent_versions v ON v.id = p.version_id "
@@ -280,6 +282,9 @@ fn pilot_from_row(row: &AnyRow) -> Result<Pilot, sqlx::Error> {
         cases_total: row.try_get("cases_total")?,
         error: row.try_get("error")?,
         composite: row.try_get("composite")?,
+        composite_interval: row
+            .try_get::<Option<f64>, _>("composite_low")?
+            .zip(row.try_get::<Option<f64>, _>("composite_high")?),
         dimensions,
         scorecard: row.try_get("scorecard")?,
         telemetry: row.try_get("telemetry")?,
@@ -652,8 +657,11 @@ pub async fn list_pilots(db: &Db, filter: &PilotFilter) -> Result<Vec<Pilot>, Po
 /// One line of the scoreboard: an agent's best finished pilot.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreboardRow {
-    /// 1-based rank by composite.
+    /// 1-based rank by composite; rows whose 95 % intervals overlap share
+    /// the rank of the best of them.
     pub rank: usize,
+    /// The rank is shared: a statistical tie.
+    pub tied: bool,
     /// Team.
     pub team: String,
     /// Agent id.
@@ -670,6 +678,8 @@ pub struct ScoreboardRow {
     pub split: String,
     /// Composite of the best pilot.
     pub composite: Option<f64>,
+    /// Its 95 % interval, `(low, high)`.
+    pub composite_interval: Option<(f64, f64)>,
     /// Its dimension scores.
     pub dimensions: BTreeMap<&'static str, Option<f64>>,
     /// When it finished.
@@ -679,7 +689,8 @@ pub struct ScoreboardRow {
 }
 
 /// The scoreboard of one scenario and split: each agent's best finished
-/// pilot, ranked by composite (ties: earlier first).
+/// pilot, ranked by composite (equal composites: earlier first); rows
+/// whose composite intervals overlap share a rank.
 pub async fn scoreboard(
     db: &Db,
     scenario: &str,
@@ -710,6 +721,8 @@ pub async fn scoreboard(
         .into_values()
         .map(|(pilot, history)| ScoreboardRow {
             rank: 0,
+            tied: false,
+            composite_interval: pilot.composite_interval,
             team: pilot.team,
             agent_id: pilot.agent_id,
             agent_name: pilot.agent_name,
@@ -729,8 +742,19 @@ pub async fn scoreboard(
             .total_cmp(&a.composite.unwrap_or(0.0))
             .then(a.finished_at.cmp(&b.finished_at))
     });
-    for (i, row) in out.iter_mut().enumerate() {
-        row.rank = i + 1;
+    let ranks = govlab_scoring::bootstrap::tie_ranks(
+        &out.iter()
+            .map(|row| {
+                let interval = row
+                    .composite_interval
+                    .map(|(low, high)| govlab_scoring::bootstrap::Interval { low, high });
+                (Some(row.composite.unwrap_or(0.0)), interval)
+            })
+            .collect::<Vec<_>>(),
+    );
+    for (row, (rank, tied)) in out.iter_mut().zip(ranks) {
+        row.rank = rank;
+        row.tied = tied;
     }
     Ok(out)
 }

@@ -87,13 +87,13 @@ async fn startup_flow_from_agent_to_scoreboard() {
         "POST",
         "/api/pilots",
         a,
-        &json!({"version_id": version_id, "split": "practice", "cases": 20}),
+        &json!({"version_id": version_id, "split": "practice", "cases": 200}),
     )
     .await;
     assert_eq!(pilot.status, 201, "{}", pilot.body);
     let pilot_id = pilot.body["id"].as_str().unwrap().to_owned();
     assert_eq!(pilot.body["status"], "queued");
-    assert_eq!(pilot.body["case_limit"], 20);
+    assert_eq!(pilot.body["case_limit"], 200);
 
     let pilots = get(r, "/api/pilots?status=queued", a).await;
     assert_eq!(pilots.status, 200);
@@ -142,7 +142,7 @@ async fn startup_flow_from_agent_to_scoreboard() {
         "POST",
         "/api/pilots",
         staff,
-        &json!({"version_id": version_id, "split": "evaluation", "cases": 30}),
+        &json!({"version_id": version_id, "split": "evaluation", "cases": 200}),
     )
     .await;
     assert_eq!(eval.status, 201, "{}", eval.body);
@@ -262,7 +262,7 @@ async fn scenarios_lab_key_and_switching_a_scenario_off() {
         "POST",
         "/api/pilots",
         Some(&lab.team_a),
-        &json!({"version_id": seed.version_a, "cases": 5}),
+        &json!({"version_id": seed.version_a, "cases": 200}),
     )
     .await;
     assert_eq!(refused.status, 409, "{}", refused.body);
@@ -516,7 +516,7 @@ async fn pilot_requests_are_rate_limited_per_principal() {
     let lab = support::lab_with(|c| c.limits.run_per_minute = 2).await;
     let r = &lab.router;
     let seed = support::seed(&lab.state).await;
-    let body = json!({"version_id": seed.version_a, "cases": 5});
+    let body = json!({"version_id": seed.version_a, "cases": 200});
     for _ in 0..2 {
         let ok = send(r, "POST", "/api/pilots", Some(&lab.team_a), &body).await;
         assert_eq!(ok.status, 201, "{}", ok.body);

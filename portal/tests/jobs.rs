@@ -100,19 +100,19 @@ async fn practice_pilot_runs_to_a_verifiable_scorecard() {
 
 async fn practice_pilot(state: &AppState) {
     let state = state.clone();
-    let id = queue(&state, "practice", 40).await;
+    let id = queue(&state, "practice", 200).await;
     jobs::start(&state).await.expect("workers start");
     let started = Instant::now();
     let pilot = wait_final(&state, &id, Duration::from_secs(300)).await;
-    eprintln!("40-case practice pilot: {:?} from start", started.elapsed());
+    eprintln!("200-case practice pilot: {:?} from start", started.elapsed());
     assert_eq!(pilot.status, PilotStatus::Done, "{:?}", pilot.error);
     assert_eq!(pilot.attempts, 1);
-    assert_eq!((pilot.cases_done, pilot.cases_total), (40, 40));
+    assert_eq!((pilot.cases_done, pilot.cases_total), (200, 200));
     assert!(pilot.started_at.is_some() && pilot.finished_at.is_some());
 
     let signed = pilot.scorecard.expect("scorecard stored");
     let verified = verify(&signed, &state.lab_key.public_key()).expect("certificate verifies");
-    assert_eq!(verified.scorecard.cases, 40);
+    assert_eq!(verified.scorecard.cases, 200);
     assert_eq!(verified.scorecard.scenario_id, SCENARIO);
     assert_eq!(pilot.composite, verified.scorecard.composite);
     for (name, dimension) in verified.scorecard.dimensions.iter() {
@@ -130,7 +130,7 @@ async fn practice_pilot(state: &AppState) {
 
     let telemetry: TelemetryDoc =
         serde_json::from_str(&pilot.telemetry.expect("telemetry")).expect("telemetry doc");
-    assert_eq!(telemetry.cases, 40);
+    assert_eq!(telemetry.cases, 200);
     assert_eq!(telemetry.by_outcome.values().sum::<u64>(), 40);
     let findings: FindingsDoc =
         serde_json::from_str(&pilot.findings.expect("findings")).expect("findings doc");
@@ -139,7 +139,7 @@ async fn practice_pilot(state: &AppState) {
     let cases = model::list_cases(&state.db, &id, 0, 1000)
         .await
         .expect("cases");
-    assert_eq!(cases.len(), 40);
+    assert_eq!(cases.len(), 200);
     assert!(cases.iter().enumerate().all(|(i, c)| c.idx == i as i64));
     assert_eq!(
         cases.iter().filter(|c| c.outcome == "ok").count() as u64,

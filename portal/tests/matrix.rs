@@ -51,8 +51,8 @@ POST /api/versions/{version_a}/submit         | - | 401 200 404 403 403 | 401
 POST /api/versions/{version_b}/submit         | - | 401 404 200 403 403 | 401
 POST /api/versions/{version_submitted}/review | {"approve": true, "note": "fine"} | 401 403 403 200 403 | 401
 GET  /api/pilots                              | - | 401 200 200 200 200 | 401
-POST /api/pilots                              | {"version_id": "{version_a}", "split": "practice", "cases": 5} | 401 201 404 201 403 | 401
-POST /api/pilots                              | {"version_id": "{version_b}", "split": "practice", "cases": 5} | 401 404 201 201 403 | 401
+POST /api/pilots                              | {"version_id": "{version_a}", "split": "practice", "cases": 200} | 401 201 404 201 403 | 401
+POST /api/pilots                              | {"version_id": "{version_b}", "split": "practice", "cases": 200} | 401 404 201 201 403 | 401
 POST /api/pilots                              | {"version_id": "{version_approved}", "split": "evaluation"} | 401 403 404 201 403 | 401
 GET  /api/pilots/{pilot_practice}             | - | 401 200 404 200 200 | 200
 GET  /api/pilots/{pilot_eval}                 | - | 401 200 404 200 200 | 200
@@ -89,7 +89,7 @@ POST /agents                                  | form:name=page-agent&scenario=ap
 GET  /agents/{agent_a}                        | - | 303 200 404 200 404 | 303
 GET  /agents/{agent_b}/upload                 | - | 303 404 200 200 404 | 303
 POST /versions/{version_a}/submit             | form:- | 303 303 404 403 403 | 303
-POST /versions/{version_b}/pilots             | form:split=practice&cases=5 | 303 404 303 303 403 | 303
+POST /versions/{version_b}/pilots             | form:split=practice&cases=200 | 303 404 303 303 403 | 303
 POST /versions/{version_approved}/pilots      | form:split=evaluation | 303 403 404 303 403 | 303
 POST /versions/{version_submitted}/review     | form:decision=approve&note=ok | 303 403 403 303 403 | 303
 GET  /staff                                   | - | 303 403 403 200 403 | 303

@@ -15,7 +15,7 @@ use govlab_portal::db::now_ms;
 use govlab_portal::model::{self, NewPilot};
 use govlab_portal::{AppState, Config, Role};
 use govlab_scoring::scorecard::{
-    Dimension, Dimensions, SCORECARD_FORMAT, Scorecard, WallTime, Weights,
+    Dimension, Dimensions, Interval, SCORECARD_FORMAT, Scorecard, WallTime, Weights,
 };
 use tower::ServiceExt;
 
@@ -117,7 +117,12 @@ impl Lab {
         .unwrap();
         let dim = |score: f64| Dimension {
             score: Some(score),
+            interval: Some(Interval {
+                low: (score - 3.0).max(0.0),
+                high: (score + 3.0).min(100.0),
+            }),
             figures: BTreeMap::from([("share".to_owned(), score / 100.0)]),
+            ..Dimension::default()
         };
         let card = Scorecard {
             format: SCORECARD_FORMAT.to_owned(),
@@ -126,7 +131,8 @@ impl Lab {
             split: split.into(),
             agent_sha256: sha.clone(),
             dataset_hash: "d".repeat(64),
-            cases: 3,
+            cases: 200,
+            minimum_cases: 200,
             dimensions: Dimensions {
                 effectiveness: dim(composite),
                 interoperability: dim(90.0),
@@ -144,9 +150,13 @@ impl Lab {
                 fairness: 0.1,
             },
             composite: Some(composite),
+            composite_interval: Some(Interval {
+                low: composite - 2.0,
+                high: composite + 2.0,
+            }),
             wall_time: WallTime::default(),
         };
-        let signed = self.state.lab_key.sign(&card).to_json();
+        let signed = self.state.lab_key.sign(&card).unwrap().to_json();
         let telemetry = serde_json::json!({
             "cases": 3, "by_outcome": {"ok": 2, "trap": 1},
             "fuel": {"median": 1000, "p95": 2000, "max": 2500},
@@ -164,7 +174,8 @@ impl Lab {
         sqlx::query(
             "UPDATE pilots SET status = 'done', finished_at = $2, cases_done = 3, cases_total = 3, \
              composite = $3, dim_effectiveness = $3, dim_interoperability = 90, dim_efficiency = 80, \
-             dim_reliability = 100, dim_compliance = 70, scorecard = $4, telemetry = $5, findings = $6 \
+             dim_reliability = 100, dim_compliance = 70, scorecard = $4, telemetry = $5, findings = $6, \
+             composite_low = $3 - 2, composite_high = $3 + 2 \
              WHERE id = $1",
         )
         .bind(&pilot_id)
@@ -460,7 +471,7 @@ async fn startup_registers_an_agent_runs_practice_and_submits() {
             &format!("/versions/{}/pilots", seeded.version_id),
             Some(&startup),
             None,
-            "split=practice&cases=5",
+            "split=practice&cases=200",
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);

@@ -142,7 +142,7 @@ async fn core_flow_on_postgres() {
         "POST",
         "/api/pilots",
         a,
-        &json!({"version_id": version_id, "cases": 20}),
+        &json!({"version_id": version_id, "cases": 200}),
     )
     .await;
     assert_eq!(pilot.status, 201, "{}", pilot.body);
@@ -171,7 +171,7 @@ async fn core_flow_on_postgres() {
         "POST",
         "/api/pilots",
         staff,
-        &json!({"version_id": version_id, "split": "evaluation", "cases": 30}),
+        &json!({"version_id": version_id, "split": "evaluation", "cases": 200}),
     )
     .await;
     assert_eq!(eval.status, 201, "{}", eval.body);

@@ -12,3 +12,22 @@ pub fn supported(kind: ScenarioKind) -> &'static [&'static str] {
         ScenarioKind::CrossBorderResidency | ScenarioKind::AirQualityAlerts => &[],
     }
 }
+
+/// One counterfactual twin of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Twin {
+    /// The attribute changed.
+    pub attribute: &'static str,
+    /// The case's payload with only that attribute changed.
+    pub payload: String,
+}
+
+/// Twins of `case` for each of `attributes` that applies to it.
+pub fn twins(_kind: ScenarioKind, _attributes: &[String], _case: &crate::cases::BuiltCase) -> Vec<Twin> {
+    Vec::new()
+}
+
+/// The part of an output that counts as its decision, comparable as text.
+pub fn decision_key(_kind: ScenarioKind, output: &serde_json::Value) -> String {
+    output.to_string()
+}

@@ -11,6 +11,7 @@ pub mod datasets;
 
 // Scenario definitions, case building, the pilot runner and per-scenario
 // scoring (see each module's docs).
+pub mod baselines;
 pub mod cases;
 pub mod counterfactual;
 pub mod evaluate;

@@ -28,18 +28,22 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use govlab_sandbox::{CaseReport, HostServices, LoadedAgent, Outcome as SandboxOutcome, Sandbox};
+use govlab_scoring::bootstrap::{RESAMPLES, Resampler};
 use govlab_scoring::certificate::{LabKey, SignedScorecard};
+use govlab_scoring::fairness::FlipCount;
 use govlab_scoring::outcome::Outcome;
 use govlab_scoring::report::{ReportEntry, render_html};
-use govlab_scoring::scorecard::{PilotResults, Scorecard, ScorecardError};
+use govlab_scoring::scorecard::{NotCertifiable, PilotResults, Scorecard, ScorecardError};
 use govlab_scoring::telemetry::{
-    CaseRecord as CaseSpan, PilotLabels, PilotTelemetry, RecordedCase, TelemetryConfig,
-    TelemetrySummary,
+    CaseRecord as CaseSpan, CaseSample, PilotLabels, PilotTelemetry, RecordedCase,
+    TelemetryConfig, TelemetrySummary, summarize,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::cases::{BuiltCase, CaseError, SplitSeed, build_cases, case_index};
+use crate::baselines::{Baseline, Decider};
+use crate::cases::{BuiltCase, CaseError, SplitSeed, build_cases};
+use crate::counterfactual;
 use crate::datasets::{self, Split};
 use crate::evaluate::{Evaluator, Finding};
 use crate::scenario::{Scenario, ScenarioError};
@@ -95,6 +99,14 @@ pub enum RunnerError {
     /// The split seed could not be resolved.
     #[error(transparent)]
     Seed(#[from] datasets::DatasetError),
+    /// A rerun was asked for a scorecard of an older format.
+    #[error(
+        "the scorecard has format {0}, scored by rules this govlab no longer applies; its signature still verifies, but only a new pilot can reproduce scores"
+    )]
+    OldFormat(String),
+    /// A baseline rerun was asked for an agent's scorecard.
+    #[error("the scorecard was made by agent {0}, not a reference baseline; pass --agent FILE.wasm")]
+    NotAReference(String),
 }
 
 /// Which pilot to run.
@@ -284,10 +296,23 @@ impl From<RecordedCase> for CaseRecord {
 }
 
 impl PilotResult {
-    /// The scorecard signed with the lab key.
-    pub fn sign(&self, key: &LabKey) -> SignedScorecard {
+    /// The scorecard signed with the lab key; refused below the scenario's
+    /// minimum case count.
+    pub fn sign(&self, key: &LabKey) -> Result<SignedScorecard, NotCertifiable> {
         key.sign(&self.scorecard)
     }
+}
+
+/// Cases re-run as counterfactual twins per pilot (spread evenly over it).
+pub const COUNTERFACTUAL_SAMPLE: u64 = 100;
+
+/// Who decides the cases of a pilot.
+#[derive(Clone, Copy)]
+pub enum Decide<'a> {
+    /// An agent in the sandbox.
+    Agent(&'a LoadedAgent),
+    /// A reference baseline on the host.
+    Baseline(&'a Decider),
 }
 
 /// A self-contained HTML report of pilots (a scoreboard when several).
@@ -327,6 +352,34 @@ pub fn run_loaded(
     config: &RunnerConfig,
     progress: impl Fn(u64, u64) + Sync,
 ) -> Result<PilotResult, RunnerError> {
+    run_with(spec, Decide::Agent(agent), agent.sha256(), config, progress)
+}
+
+/// Runs a reference baseline through the same pipeline as an agent: its
+/// scorecard is a reference row (`reference:oracle`, `reference:trivial`).
+pub fn run_baseline(
+    spec: &PilotSpec<'_>,
+    baseline: Baseline,
+    config: &RunnerConfig,
+    progress: impl Fn(u64, u64) + Sync,
+) -> Result<PilotResult, RunnerError> {
+    let decider = Decider::new(spec.scenario, baseline)?;
+    run_with(
+        spec,
+        Decide::Baseline(&decider),
+        &baseline.agent_id(),
+        config,
+        progress,
+    )
+}
+
+fn run_with(
+    spec: &PilotSpec<'_>,
+    decide: Decide<'_>,
+    agent_id: &str,
+    config: &RunnerConfig,
+    progress: impl Fn(u64, u64) + Sync,
+) -> Result<PilotResult, RunnerError> {
     let started = Instant::now();
     let scenario = spec.scenario;
     let services: Arc<dyn HostServices> = match &config.services {
@@ -337,7 +390,7 @@ pub fn run_loaded(
         scenario_id: scenario.id().to_owned(),
         scenario_version: scenario.version().to_owned(),
         split: spec.split.split.name().to_owned(),
-        agent_sha256: agent.sha256().to_owned(),
+        agent_sha256: agent_id.to_owned(),
     };
     let telemetry_config = TelemetryConfig {
         keep_cases: config.keep_cases,
@@ -407,7 +460,7 @@ pub fn run_loaded(
             }
             let run = run_chunk(
                 scenario,
-                agent,
+                decide,
                 &services,
                 &telemetry,
                 std::mem::take(&mut current),
@@ -441,11 +494,26 @@ pub fn run_loaded(
         scoring.score(last);
     }
     let finished = telemetry.finish();
-    let (results, findings, findings_by_rule) = scoring.finish(&labels);
-    let scorecard = Scorecard::compute(&results, &finished.summary, &scenario.scoring_config())?;
-    // Spans end in the order cases finish, on several workers.
-    let mut cases: Vec<CaseRecord> = finished.cases.into_iter().map(CaseRecord::from).collect();
-    cases.sort_by_cached_key(|case| case_index(&case.case_id));
+    let (mut results, evaluator, findings, findings_by_rule) = scoring.finish(&labels);
+    if let Decide::Agent(agent) = decide {
+        let flips = counterfactual_flips(scenario, spec.split, total, agent, &services)?;
+        for (attribute, flips) in flips {
+            if let Some(measured) = results.fairness.get_mut(&attribute) {
+                measured.flips = Some(flips);
+            }
+        }
+    }
+    let scoring_config = scenario.scoring_config();
+    let mut scorecard = Scorecard::compute(&results, &finished.summary, &scoring_config)?;
+    attach_intervals(
+        &mut scorecard,
+        &results,
+        &evaluator,
+        &finished.samples,
+        &scoring_config,
+        scenario,
+    )?;
+    let cases: Vec<CaseRecord> = finished.cases.into_iter().map(CaseRecord::from).collect();
     serial += tail_started.elapsed();
     Ok(PilotResult {
         scorecard,
@@ -493,7 +561,6 @@ struct CaseOutcome {
     /// The parsed output when it passed the output schema.
     output: Option<Value>,
     findings: Vec<Finding>,
-    checked: bool,
 }
 
 /// A chunk after the agent ran it.
@@ -505,7 +572,7 @@ struct ChunkRun {
 
 fn run_chunk<P: Fn(u64, u64) + Sync>(
     scenario: &Scenario,
-    agent: &LoadedAgent,
+    decide: Decide<'_>,
     services: &Arc<dyn HostServices>,
     telemetry: &PilotTelemetry,
     mut cases: Vec<BuiltCase>,
@@ -522,13 +589,19 @@ fn run_chunk<P: Fn(u64, u64) + Sync>(
         })
         .collect();
     let slots: Vec<Mutex<Option<CaseOutcome>>> = cases.iter().map(|_| Mutex::new(None)).collect();
-    let reports = agent.run_cases(&sandbox_cases, services, |index, report| {
+    let on_done = |index: usize, report: &CaseReport| {
         let started = Instant::now();
         let Some(case) = cases.get(index) else { return };
         let outcome = check_output(scenario, &case.case_id, report);
+        // An `ok` case without a schema-valid decision is invalid output.
+        let recorded = match report.outcome {
+            SandboxOutcome::Ok if outcome.output.is_none() => Outcome::InvalidOutput,
+            other => scoring_outcome(other),
+        };
         telemetry.record_case(&CaseSpan {
             case_id: &case.case_id,
-            outcome: scoring_outcome(report.outcome),
+            index: case.index,
+            outcome: recorded,
             fuel: report.fuel_used,
             peak_memory_bytes: report.peak_memory_bytes,
             latency: report.wall_time,
@@ -539,7 +612,19 @@ fn run_chunk<P: Fn(u64, u64) + Sync>(
         (progress.progress)(n, progress.total);
         let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         progress.overhead_ns.fetch_add(spent, Ordering::Relaxed);
-    });
+    };
+    let reports = match decide {
+        Decide::Agent(agent) => agent.run_cases(&sandbox_cases, services, on_done),
+        Decide::Baseline(decider) => cases
+            .iter()
+            .enumerate()
+            .map(|(index, case)| {
+                let report = baseline_report(decider, &case.truth);
+                on_done(index, &report);
+                report
+            })
+            .collect(),
+    };
     for (case, sandbox_case) in cases.iter_mut().zip(sandbox_cases) {
         case.payload = sandbox_case.payload;
     }
@@ -558,6 +643,24 @@ fn run_chunk<P: Fn(u64, u64) + Sync>(
         cases,
         outcomes,
         agent_time,
+    }
+}
+
+/// A baseline's decision as the sandbox would report an agent's: `ok`, no
+/// fuel, no memory (the host did the work).
+fn baseline_report(decider: &Decider, truth: &crate::cases::CaseTruth) -> CaseReport {
+    CaseReport {
+        outcome: SandboxOutcome::Ok,
+        output: Some(decider.decide(truth).to_string()),
+        agent_error: None,
+        detail: None,
+        fuel_used: 0,
+        peak_memory_bytes: 0,
+        wall_time: Duration::ZERO,
+        logs: Vec::new(),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        denied: Vec::new(),
     }
 }
 
@@ -584,14 +687,12 @@ fn check_output(scenario: &Scenario, case_id: &str, report: &CaseReport) -> Case
             return CaseOutcome {
                 output: None,
                 findings: vec![finding("GL-OUT-001", String::new(), detail)],
-                checked: false,
             };
         }
         _ => {
             return CaseOutcome {
                 output: None,
                 findings: Vec::new(),
-                checked: false,
             };
         }
     }
@@ -606,14 +707,12 @@ fn check_output(scenario: &Scenario, case_id: &str, report: &CaseReport) -> Case
                     String::new(),
                     format!("the output is not JSON: {err}"),
                 )],
-                checked: true,
             };
         }
         None => {
             return CaseOutcome {
                 output: None,
                 findings: Vec::new(),
-                checked: true,
             };
         }
     };
@@ -622,7 +721,6 @@ fn check_output(scenario: &Scenario, case_id: &str, report: &CaseReport) -> Case
         return CaseOutcome {
             output: Some(value),
             findings: Vec::new(),
-            checked: true,
         };
     }
     let findings = validator
@@ -639,7 +737,6 @@ fn check_output(scenario: &Scenario, case_id: &str, report: &CaseReport) -> Case
     CaseOutcome {
         output: None,
         findings,
-        checked: true,
     }
 }
 
@@ -648,8 +745,6 @@ struct Scoring<'a> {
     scenario: &'a Scenario,
     evaluator: Evaluator,
     dataset_hash: Sha256,
-    outputs_checked: u64,
-    schema_valid: u64,
     findings: Vec<Finding>,
     by_rule: BTreeMap<&'static str, u64>,
     max_findings: usize,
@@ -665,8 +760,6 @@ impl<'a> Scoring<'a> {
             scenario,
             evaluator: Evaluator::new(scenario),
             dataset_hash,
-            outputs_checked: 0,
-            schema_valid: 0,
             findings: Vec::new(),
             by_rule: BTreeMap::new(),
             max_findings,
@@ -697,12 +790,6 @@ impl<'a> Scoring<'a> {
                 self.dataset_hash.update((part.len() as u64).to_le_bytes());
                 self.dataset_hash.update(part);
             }
-            if outcome.checked {
-                self.outputs_checked += 1;
-                if outcome.output.is_some() {
-                    self.schema_valid += 1;
-                }
-            }
             self.keep(outcome.findings);
             let findings =
                 self.evaluator
@@ -714,20 +801,147 @@ impl<'a> Scoring<'a> {
     fn finish(
         self,
         labels: &PilotLabels,
-    ) -> (PilotResults, Vec<Finding>, BTreeMap<&'static str, u64>) {
+    ) -> (
+        PilotResults,
+        Evaluator,
+        Vec<Finding>,
+        BTreeMap<&'static str, u64>,
+    ) {
         let mut results = PilotResults {
             scenario_id: labels.scenario_id.clone(),
             scenario_version: labels.scenario_version.clone(),
             split: labels.split.clone(),
             agent_sha256: labels.agent_sha256.clone(),
             dataset_hash: format!("sha256:{}", hex::encode(self.dataset_hash.finalize())),
-            outputs_checked: self.outputs_checked,
-            schema_valid: self.schema_valid,
             ..PilotResults::default()
         };
-        self.evaluator.finish().fill(self.scenario, &mut results);
-        (results, self.findings, self.by_rule)
+        self.evaluator
+            .evaluate(None)
+            .fill(self.scenario, &mut results);
+        (results, self.evaluator, self.findings, self.by_rule)
     }
+}
+
+/// Re-runs an evenly spread sample of the pilot's cases with one
+/// protected attribute changed at a time (see [`crate::counterfactual`])
+/// and counts, per attribute, the twins whose decision differs from the
+/// original's. A case without a valid decision has the decision "none".
+fn counterfactual_flips(
+    scenario: &Scenario,
+    split: SplitSeed,
+    total: u64,
+    agent: &LoadedAgent,
+    services: &Arc<dyn HostServices>,
+) -> Result<BTreeMap<String, FlipCount>, RunnerError> {
+    let attributes = &scenario.def().fairness.counterfactual;
+    let mut flips: BTreeMap<String, FlipCount> = BTreeMap::new();
+    if attributes.is_empty() || total == 0 {
+        return Ok(flips);
+    }
+    let step = total.div_ceil(COUNTERFACTUAL_SAMPLE).max(1);
+    // (twin's position in `runs`, its original's position, attribute).
+    let mut pairs: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut runs: Vec<govlab_sandbox::Case> = Vec::new();
+    let mut index = 0;
+    while index < total {
+        for case in build_cases(scenario, split, index..index + 1)? {
+            let twins = counterfactual::twins(scenario.kind(), attributes, &case);
+            if twins.is_empty() {
+                continue;
+            }
+            let original = runs.len();
+            let run = |payload: String| govlab_sandbox::Case {
+                scenario: scenario.id().to_owned(),
+                payload,
+                seed: case.seed,
+                clock_start_unix_ns: case.clock_start_unix_ns,
+            };
+            runs.push(run(case.payload.clone()));
+            for twin in twins {
+                pairs.push((runs.len(), original, twin.attribute));
+                runs.push(run(twin.payload));
+            }
+        }
+        index += step;
+    }
+    let reports = agent.run_cases(&runs, services, |_, _| {});
+    let decision = |report: &CaseReport| -> String {
+        let valid = (report.outcome == SandboxOutcome::Ok)
+            .then(|| report.output.as_deref())
+            .flatten()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+            .filter(|value| scenario.output_validator().is_valid(value));
+        valid.map_or_else(
+            || "none".to_owned(),
+            |value| counterfactual::decision_key(scenario.kind(), &value),
+        )
+    };
+    let decisions: Vec<String> = reports.iter().map(decision).collect();
+    for (twin, original, attribute) in pairs {
+        let count = flips.entry(attribute.to_owned()).or_default();
+        count.checked += 1;
+        if decisions.get(twin) != decisions.get(original) {
+            count.flipped += 1;
+        }
+    }
+    Ok(flips)
+}
+
+/// Rescores [`RESAMPLES`] bootstrap resamples of the pilot's cases and
+/// attaches the 95 % intervals to `scorecard` (see
+/// [`govlab_scoring::bootstrap`]). Counterfactual flips are not resampled.
+fn attach_intervals(
+    scorecard: &mut Scorecard,
+    results: &PilotResults,
+    evaluator: &Evaluator,
+    samples: &[CaseSample],
+    config: &govlab_scoring::scorecard::ScoringConfig,
+    scenario: &Scenario,
+) -> Result<(), RunnerError> {
+    let n = evaluator.cases();
+    if n == 0 || samples.len() != n {
+        return Ok(());
+    }
+    let cases = n.to_string();
+    let mut resampler = Resampler::new(
+        n,
+        &[
+            &scorecard.agent_sha256,
+            &scorecard.scenario_id,
+            &scorecard.scenario_version,
+            &scorecard.split,
+            &scorecard.dataset_hash,
+            &cases,
+        ],
+    );
+    let mut cards = Vec::with_capacity(RESAMPLES);
+    let mut picked: Vec<CaseSample> = Vec::new();
+    for _ in 0..RESAMPLES {
+        let sample = resampler.resample();
+        let mut resampled = PilotResults {
+            effectiveness: BTreeMap::new(),
+            effectiveness_shown: BTreeMap::new(),
+            fidelity: BTreeMap::new(),
+            compliance: BTreeMap::new(),
+            fairness: BTreeMap::new(),
+            ..results.clone()
+        };
+        evaluator
+            .evaluate(Some(&sample))
+            .fill(scenario, &mut resampled);
+        for (attribute, measured) in &mut resampled.fairness {
+            measured.flips = results
+                .fairness
+                .get(attribute)
+                .and_then(|original| original.flips);
+        }
+        picked.clear();
+        picked.extend(sample.iter().filter_map(|&i| samples.get(i as usize)).cloned());
+        let summary = summarize(&picked, Duration::ZERO);
+        cards.push(Scorecard::compute(&resampled, &summary, config)?);
+    }
+    scorecard.attach_intervals(&cards, resampler.scale());
+    Ok(())
 }
 
 /// The split seed a scorecard's split needs: the public practice seed, or
@@ -758,12 +972,38 @@ pub fn rerun(
     split: SplitSeed,
     config: &RunnerConfig,
 ) -> Result<RerunReport, RunnerError> {
+    let spec = rerun_spec(scorecard, split)?;
     let actual = hex::encode(Sha256::digest(agent_bytes));
     if actual != scorecard.agent_sha256 {
         return Err(RunnerError::WrongAgent {
             expected: scorecard.agent_sha256.clone(),
             actual,
         });
+    }
+    let rerun = run_pilot(&spec, agent_bytes, config, |_, _| {})?;
+    Ok(compare_rerun(scorecard, rerun))
+}
+
+/// Re-executes a reference row (`reference:oracle`, `reference:trivial`)
+/// and compares it like [`rerun`].
+pub fn rerun_baseline(
+    scorecard: &Scorecard,
+    split: SplitSeed,
+    config: &RunnerConfig,
+) -> Result<RerunReport, RunnerError> {
+    let baseline: Baseline = scorecard
+        .reference()
+        .and_then(|name| name.parse().ok())
+        .ok_or_else(|| RunnerError::NotAReference(scorecard.agent_sha256.clone()))?;
+    let spec = rerun_spec(scorecard, split)?;
+    let rerun = run_baseline(&spec, baseline, config, |_, _| {})?;
+    Ok(compare_rerun(scorecard, rerun))
+}
+
+/// The pilot a scorecard describes, if this build can reproduce it.
+fn rerun_spec(scorecard: &Scorecard, split: SplitSeed) -> Result<PilotSpec<'static>, RunnerError> {
+    if scorecard.format != govlab_scoring::scorecard::SCORECARD_FORMAT {
+        return Err(RunnerError::OldFormat(scorecard.format.clone()));
     }
     let scenario = Scenario::builtin(&scorecard.scenario_id)?;
     if scenario.version() != scorecard.scenario_version {
@@ -773,23 +1013,25 @@ pub fn rerun(
             actual: scenario.version().to_owned(),
         });
     }
-    let spec = PilotSpec {
+    Ok(PilotSpec {
         scenario,
         split,
         cases: Some(scorecard.cases),
-    };
-    let rerun = run_pilot(&spec, agent_bytes, config, |_, _| {})?;
+    })
+}
+
+fn compare_rerun(scorecard: &Scorecard, rerun: PilotResult) -> RerunReport {
     let identical = rerun.scorecard.canonical_json() == scorecard.canonical_json();
     let differences = if identical {
         Vec::new()
     } else {
         differences(scorecard, &rerun.scorecard)
     };
-    Ok(RerunReport {
+    RerunReport {
         identical,
         differences,
         rerun,
-    })
+    }
 }
 
 /// Figure-by-figure differences of two scorecards.

@@ -447,6 +447,7 @@ impl Scenario {
             weights: self.def.weights,
             fuel_budget: self.def.budgets.fuel,
             memory_budget_bytes: self.def.budgets.memory_mib << 20,
+            minimum_cases: self.def.splits.minimum,
         }
     }
 }

@@ -104,8 +104,8 @@ fn competent_beats_naive_on_every_scenario() {
 
 #[test]
 fn two_runs_give_identical_signed_scorecards_and_verify_catches_edits() {
-    let first = pilot("appeals-triage", "appeals_competent", Some(120));
-    let second = pilot("appeals-triage", "appeals_competent", Some(120));
+    let first = pilot("appeals-triage", "appeals_competent", Some(200));
+    let second = pilot("appeals-triage", "appeals_competent", Some(200));
     assert_eq!(
         first.scorecard.canonical_json(),
         second.scorecard.canonical_json()
@@ -129,7 +129,7 @@ fn two_runs_give_identical_signed_scorecards_and_verify_catches_edits() {
 
     let keys = tempfile::tempdir().unwrap();
     let key = LabKey::load_or_create(keys.path()).unwrap();
-    let signed = first.sign(&key).to_json();
+    let signed = first.sign(&key).unwrap().to_json();
     assert!(verify(&signed, &key.public_key()).is_ok());
     let edited = signed.replacen("\"composite\": ", "\"composite\": 1", 1);
     assert_ne!(edited, signed);
@@ -157,7 +157,7 @@ fn two_runs_give_identical_signed_scorecards_and_verify_catches_edits() {
 
 #[test]
 fn a_trapping_agent_loses_reliability_without_breaking_the_run() {
-    let trap = pilot("appeals-triage", "trap", Some(48));
+    let trap = pilot("appeals-triage", "trap", Some(200));
     let figures = &trap.scorecard.dimensions.reliability.figures;
     for outcome in [
         "panic",
@@ -170,10 +170,14 @@ fn a_trapping_agent_loses_reliability_without_breaking_the_run() {
         assert!(figures[outcome] > 0.0, "no {outcome} case: {figures:?}");
     }
     let reliability = trap.scorecard.dimensions.reliability.score.unwrap();
-    // 4 of every 8 cases trap; the typed error and the answers are handled.
-    assert!((45.0..=55.0).contains(&reliability), "{reliability}");
-    assert_eq!(trap.scorecard.cases, 48);
-    let naive = pilot("appeals-triage", "appeals_naive", Some(48));
+    // Only decisions count: 4 of every 8 cases trap and one declines.
+    assert!(
+        (reliability - 100.0 * figures["ok"] / 200.0).abs() < 1e-3,
+        "{reliability}"
+    );
+    assert!((30.0..=45.0).contains(&reliability), "{reliability}");
+    assert_eq!(trap.scorecard.cases, 200);
+    let naive = pilot("appeals-triage", "appeals_naive", Some(200));
     assert!(trap.scorecard.composite < naive.scorecard.composite);
 }
 
@@ -351,8 +355,11 @@ fn no_ground_truth_reaches_the_guest() {
 fn schema_invalid_outputs_count_against_interoperability() {
     let probe = pilot("service-finder", "probe", Some(10));
     let interop = &probe.scorecard.dimensions.interoperability;
-    assert_eq!(interop.figures["schema_valid"], 0.0);
-    assert_eq!(interop.figures["outputs_checked"], 10.0);
+    assert_eq!(interop.figures["schema_valid_share"], 0.0);
+    // An `ok` case whose output fails the schema is invalid output.
+    let reliability = &probe.scorecard.dimensions.reliability;
+    assert_eq!(reliability.figures["invalid_output"], 10.0);
+    assert_eq!(reliability.score, Some(0.0));
     assert!(
         probe
             .findings_by_rule

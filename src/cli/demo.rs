@@ -1,18 +1,21 @@
 //! `govlab demo`: builds the reference agents, runs every scenario's
-//! practice split with the naive and the competent agent, prints the
-//! scoreboard and writes the signed scorecards and one HTML report.
+//! practice split with the oracle and trivial baselines and the naive and
+//! competent agents, prints one board per scenario (with 95 % intervals and
+//! statistical ties) and writes the signed scorecards and one HTML report.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use govlab_scenarios::baselines::Baseline;
 use govlab_scenarios::cases::SplitSeed;
 use govlab_scenarios::reference::{BuildConfig, REFERENCE_AGENTS, build_reference_agents};
 use govlab_scenarios::runner::{PilotResult, html_report};
-use govlab_scenarios::scenario::Scenario;
+use govlab_scenarios::scenario::list;
+use govlab_scoring::bootstrap::{Interval, tie_ranks};
 use govlab_scoring::certificate::LabKey;
 
-use crate::cli::scenarios::{lab_key_dir, pilot_with_progress};
+use crate::cli::scenarios::{baseline_with_progress, lab_key_dir, pilot_with_progress};
 
 /// Arguments of `govlab demo`.
 #[derive(clap::Args)]
@@ -20,8 +23,9 @@ pub struct DemoArgs {
     /// Where to write the scorecards and `report.html`
     #[arg(long, value_name = "DIR", default_value = "out/demo")]
     out: PathBuf,
-    /// Run only the first N cases of each practice split
-    #[arg(long)]
+    /// Run only the first N cases of each practice split (below a
+    /// scenario's minimum its scorecards are not signed)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     limit: Option<u64>,
 }
 
@@ -36,46 +40,53 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
     let mut results: Vec<(String, PilotResult)> = Vec::new();
-    for agent in REFERENCE_AGENTS {
-        let scenario = Scenario::builtin(agent.scenario.id())?;
-        let path = built.path(agent.package);
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut unsigned = Vec::new();
+    for scenario in list().context("the built-in scenario definitions do not load")? {
         let size = scenario.def().splits.practice;
         let cases = args.limit.map_or(size, |limit| limit.min(size));
-        eprintln!(
-            "{} · {} agent · {cases} cases",
-            scenario.id(),
-            agent.level.as_str()
-        );
-        let result = pilot_with_progress(scenario, SplitSeed::practice(), cases, &bytes)
-            .with_context(|| format!("the pilot of {} did not complete", agent.package))?;
-        let card = args.out.join(format!("{}.scorecard.json", agent.package));
-        std::fs::write(&card, result.sign(&key).to_json())
-            .with_context(|| format!("cannot write {}", card.display()))?;
-        results.push((agent.package.to_owned(), result));
+        let mut rows: Vec<(String, PilotResult)> = Vec::new();
+        for baseline in Baseline::ALL {
+            eprintln!("{} · {baseline} baseline · {cases} cases", scenario.id());
+            let result = baseline_with_progress(scenario, SplitSeed::practice(), cases, baseline)?;
+            rows.push((baseline.agent_id(), result));
+        }
+        for agent in REFERENCE_AGENTS
+            .iter()
+            .filter(|agent| agent.scenario == scenario.kind())
+        {
+            let path = built.path(agent.package);
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            eprintln!(
+                "{} · {} agent · {cases} cases",
+                scenario.id(),
+                agent.level.as_str()
+            );
+            let result = pilot_with_progress(scenario, SplitSeed::practice(), cases, &bytes)
+                .with_context(|| format!("the pilot of {} did not complete", agent.package))?;
+            rows.push((agent.package.to_owned(), result));
+        }
+        for (name, result) in &rows {
+            let file = name.replace(':', "-");
+            let (path, json) = match result.sign(&key) {
+                Ok(signed) => (format!("{file}.scorecard.json"), signed.to_json()),
+                Err(why) => {
+                    unsigned.push(why.to_string());
+                    (
+                        format!("{file}.scorecard.unsigned.json"),
+                        result.scorecard.to_json(),
+                    )
+                }
+            };
+            let card = args.out.join(path);
+            std::fs::write(&card, json)
+                .with_context(|| format!("cannot write {}", card.display()))?;
+        }
+        print!("{}", board(scenario.id(), &rows));
+        results.extend(rows);
     }
-    println!(
-        "{:<24} {:<20} {:>9} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
-        "scenario", "agent", "composite", "effec", "inter", "effic", "relia", "compl", "fair"
-    );
-    for (package, result) in &results {
-        let card = &result.scorecard;
-        let score =
-            |value: Option<f64>| value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
-        let dims = &card.dimensions;
-        println!(
-            "{:<24} {:<20} {:>9} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
-            card.scenario_id,
-            package,
-            score(card.composite),
-            score(dims.effectiveness.score),
-            score(dims.interoperability.score),
-            score(dims.efficiency.score),
-            score(dims.reliability.score),
-            score(dims.compliance.score),
-            score(dims.fairness.score),
-        );
+    if let Some(why) = unsigned.first() {
+        eprintln!("not signed ({} scorecards): {why}", unsigned.len());
     }
     let report = args.out.join("report.html");
     let all: Vec<&PilotResult> = results.iter().map(|(_, result)| result).collect();
@@ -87,4 +98,44 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One scenario's board: rows ranked by composite, `=N` where 95 %
+/// intervals overlap (a statistical tie), every score with its interval.
+fn board(scenario: &str, rows: &[(String, PilotResult)]) -> String {
+    let ranks = tie_ranks(
+        &rows
+            .iter()
+            .map(|(_, result)| (result.scorecard.composite, result.scorecard.composite_interval))
+            .collect::<Vec<_>>(),
+    );
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| (ranks[i].0, i));
+    let score = |value: Option<f64>| value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
+    let interval = |iv: Option<Interval>| {
+        iv.map_or_else(String::new, |iv| format!("[{:.1}, {:.1}]", iv.low, iv.high))
+    };
+    let mut out = format!(
+        "\n{scenario}\n{:<5} {:<22} {:>9} {:<14} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}\n",
+        "rank", "agent", "composite", "95% interval", "effec", "inter", "effic", "relia", "compl", "fair"
+    );
+    for index in order {
+        let (name, result) = &rows[index];
+        let card = &result.scorecard;
+        let dims = &card.dimensions;
+        let (rank, tied) = ranks[index];
+        let rank = if tied { format!("={rank}") } else { rank.to_string() };
+        out.push_str(&format!(
+            "{rank:<5} {name:<22} {:>9} {:<14} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}\n",
+            score(card.composite),
+            interval(card.composite_interval),
+            score(dims.effectiveness.score),
+            score(dims.interoperability.score),
+            score(dims.efficiency.score),
+            score(dims.reliability.score),
+            score(dims.compliance.score),
+            score(dims.fairness.score),
+        ));
+    }
+    out
 }

@@ -24,21 +24,27 @@ const DEFAULT_CLOCK_START_UNIX_NS: u64 = 1_735_689_600_000_000_000;
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// The agent component to run (`.wasm`, built for wasm32-wasip2)
-    #[arg(long, value_name = "FILE.wasm")]
-    agent: PathBuf,
+    #[arg(long, value_name = "FILE.wasm", required_unless_present = "baseline")]
+    agent: Option<PathBuf>,
+    /// Instead of an agent, score a reference row of the scenario: `oracle`
+    /// (the truth as the answer) or `trivial` (one answer for every case)
+    #[arg(long, value_name = "NAME", requires = "scenario", conflicts_with = "agent", value_parser = ["oracle", "trivial"])]
+    baseline: Option<String>,
     /// Run a pilot of this scenario (see `govlab scenarios list`) and score it
     #[arg(long, value_name = "ID", required_unless_present = "cases")]
     scenario: Option<String>,
     /// The scenario split to run
     #[arg(long, default_value = "practice", requires = "scenario", value_parser = ["practice", "evaluation"])]
     split: String,
-    /// Run only the first N cases of the split
-    #[arg(long, value_name = "N", requires = "scenario")]
+    /// Run only the first N cases of the split (below the scenario's minimum
+    /// the scorecard gets no composite and is not signed)
+    #[arg(long, value_name = "N", requires = "scenario", value_parser = clap::value_parser!(u64).range(1..))]
     limit: Option<u64>,
     /// The evaluation split's seed (else the `GOVLAB_EVAL_SEED` environment variable)
     #[arg(long, requires = "scenario")]
     seed: Option<u64>,
-    /// Print the signed scorecard as JSON instead of a table
+    /// Print the scorecard as JSON instead of a table (with `--out`, the
+    /// files are written as well)
     #[arg(long, requires = "scenario")]
     json: bool,
     /// Cases to run: one JSON document per line (blank lines are skipped)
@@ -72,6 +78,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         return crate::cli::scenarios::run_scenario(&crate::cli::scenarios::ScenarioRun {
             scenario: scenario.clone(),
             agent: args.agent.clone(),
+            baseline: args.baseline.clone(),
             split: args.split.clone(),
             limit: args.limit,
             seed: args.seed,
@@ -82,8 +89,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let Some(cases_path) = &args.cases else {
         bail!("say what to run: --scenario ID for a scored pilot, or --cases FILE.jsonl");
     };
-    let bytes = std::fs::read(&args.agent)
-        .with_context(|| format!("cannot read the agent {}", args.agent.display()))?;
+    let Some(agent_path) = &args.agent else {
+        bail!("--cases runs an agent: pass --agent FILE.wasm");
+    };
+    let bytes = std::fs::read(agent_path)
+        .with_context(|| format!("cannot read the agent {}", agent_path.display()))?;
     let clock_start_unix_ns = match args.clock {
         Some(seconds) => seconds
             .checked_mul(1_000_000_000)
@@ -106,8 +116,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let agent = sandbox.load(&bytes).with_context(|| {
         format!(
             "the sandbox refused {} (run `govlab agent check {}` for details)",
-            args.agent.display(),
-            args.agent.display()
+            agent_path.display(),
+            agent_path.display()
         )
     })?;
     let services: Arc<dyn HostServices> = Arc::new(

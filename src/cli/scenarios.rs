@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use govlab_scenarios::baselines::Baseline;
 use govlab_scenarios::cases::SplitSeed;
 use govlab_scenarios::evaluate::RULES;
 use govlab_scenarios::runner::{
-    PilotResult, PilotSpec, RunnerConfig, html_report, run_pilot, split_seed,
+    PilotResult, PilotSpec, RunnerConfig, html_report, run_baseline, run_pilot, split_seed,
 };
 use govlab_scenarios::scenario::{Scenario, list};
 use govlab_scoring::certificate::LabKey;
@@ -77,7 +78,7 @@ fn definition_json(scenario: &Scenario) -> serde_json::Value {
         "title": def.title,
         "description": def.description.trim(),
         "datasets": def.datasets,
-        "splits": {"practice": def.splits.practice, "evaluation": def.splits.evaluation},
+        "splits": {"practice": def.splits.practice, "evaluation": def.splits.evaluation, "minimum": def.splits.minimum},
         "adapter": def.adapter.as_ref().map(|adapter| json!({"schemas": adapter.schemas, "note": adapter.note})),
         "limits": {"fuel": def.limits.fuel, "timeout_ms": def.limits.timeout_ms, "memory_mib": def.limits.memory_mib},
         "budgets": {"fuel": def.budgets.fuel, "memory_mib": def.budgets.memory_mib},
@@ -90,6 +91,7 @@ fn definition_json(scenario: &Scenario) -> serde_json::Value {
             "fairness": def.weights.fairness,
         },
         "fairness_groups": def.fairness.groups,
+        "counterfactual": def.fairness.counterfactual,
         "metrics": def.metrics.iter().map(|metric| json!({
             "name": metric.name, "kind": metric.kind.as_str(), "description": metric.description,
         })).collect::<Vec<_>>(),
@@ -110,8 +112,8 @@ fn definition_text(scenario: &Scenario) -> String {
     ));
     out.push_str(&format!("datasets      {}\n", def.datasets.join(", ")));
     out.push_str(&format!(
-        "splits        practice {} · evaluation {}\n",
-        def.splits.practice, def.splits.evaluation
+        "splits        practice {} · evaluation {} · minimum per pilot {}\n",
+        def.splits.practice, def.splits.evaluation, def.splits.minimum
     ));
     if let Some(adapter) = &def.adapter {
         out.push_str(&format!(
@@ -125,8 +127,13 @@ fn definition_text(scenario: &Scenario) -> String {
         def.limits.fuel, def.limits.timeout_ms, def.limits.memory_mib
     ));
     out.push_str(&format!(
-        "fairness      {}\n",
-        def.fairness.groups.join(", ")
+        "fairness      error-rate parity across {}; counterfactual twins on {}\n",
+        def.fairness.groups.join(", "),
+        if def.fairness.counterfactual.is_empty() {
+            "none".to_owned()
+        } else {
+            def.fairness.counterfactual.join(", ")
+        }
     ));
     out.push_str("metrics\n");
     for metric in &def.metrics {
@@ -154,54 +161,78 @@ fn definition_text(scenario: &Scenario) -> String {
 pub struct ScenarioRun {
     /// The scenario id.
     pub scenario: String,
-    /// The agent component.
-    pub agent: PathBuf,
+    /// The agent component (unless a baseline runs).
+    pub agent: Option<PathBuf>,
+    /// `oracle` or `trivial`: score a reference row instead of an agent.
+    pub baseline: Option<String>,
     /// `practice` or `evaluation`.
     pub split: String,
     /// Run only the first N cases.
     pub limit: Option<u64>,
     /// The evaluation seed (else `GOVLAB_EVAL_SEED`).
     pub seed: Option<u64>,
-    /// Print the signed scorecard as JSON instead of a table.
+    /// Print the scorecard as JSON instead of a table.
     pub json: bool,
     /// Write `scorecard.json`, `findings.jsonl` and `report.html` here.
     pub out: Option<PathBuf>,
 }
 
-/// Runs a scenario pilot and reports its signed scorecard.
+/// Runs a scenario pilot and reports its scorecard, signed when the pilot
+/// is large enough to be certified.
 pub fn run_scenario(run: &ScenarioRun) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::builtin(&run.scenario)?;
     let split = split_seed(&run.split, run.seed)?;
-    let bytes = std::fs::read(&run.agent)
-        .with_context(|| format!("cannot read the agent {}", run.agent.display()))?;
     let size = scenario.split_size(split.split);
     let cases = run.limit.map_or(size, |limit| limit.min(size));
-    let result = pilot_with_progress(scenario, split, cases, &bytes).with_context(|| {
-        format!(
-            "the pilot of {} on {} did not complete",
-            run.agent.display(),
-            scenario.id()
-        )
-    })?;
+    let (result, what) = match (&run.baseline, &run.agent) {
+        (Some(name), _) => {
+            let baseline: Baseline = name.parse().map_err(anyhow::Error::msg)?;
+            let result = baseline_with_progress(scenario, split, cases, baseline)?;
+            (result, format!("the {baseline} baseline"))
+        }
+        (None, Some(agent)) => {
+            let bytes = std::fs::read(agent)
+                .with_context(|| format!("cannot read the agent {}", agent.display()))?;
+            let result = pilot_with_progress(scenario, split, cases, &bytes).with_context(|| {
+                format!(
+                    "the pilot of {} on {} did not complete",
+                    agent.display(),
+                    scenario.id()
+                )
+            })?;
+            (result, agent.display().to_string())
+        }
+        (None, None) => bail!("say what to score: --agent FILE.wasm or --baseline oracle|trivial"),
+    };
     let key_dir = lab_key_dir()?;
     let key = LabKey::load_or_create(&key_dir)
         .with_context(|| format!("cannot load the lab key from {}", key_dir.display()))?;
-    let signed = result.sign(&key).to_json();
+    // Below the scenario's minimum the scorecard is shown but not signed.
+    let (json, signed) = match result.sign(&key) {
+        Ok(signed) => (signed.to_json(), true),
+        Err(why) => {
+            eprintln!("not signed: {why}");
+            (result.scorecard.to_json(), false)
+        }
+    };
     if let Some(error) = &result.telemetry_export_error {
         eprintln!("warning: {error}");
     }
-    match &run.out {
-        Some(dir) => {
-            write_outputs(dir, &result, &signed)?;
-            print!("{}", result.scorecard.to_table());
-            println!("scorecard: {}", dir.join("scorecard.json").display());
+    if let Some(dir) = &run.out {
+        write_outputs(dir, &result, &json, signed)?;
+    }
+    if run.json {
+        println!("{json}");
+    } else {
+        print!("{}", result.scorecard.to_table());
+        if let Some(dir) = &run.out {
+            let name = if signed { "scorecard.json" } else { "scorecard.unsigned.json" };
+            println!("scorecard: {}", dir.join(name).display());
             println!("report:    {}", dir.join("report.html").display());
         }
-        None if run.json => println!("{signed}"),
-        None => print!("{}", result.scorecard.to_table()),
     }
     if !result.findings_by_rule.is_empty() {
-        eprintln!("findings:");
+        eprintln!("findings on {what}:");
         for (rule, count) in &result.findings_by_rule {
             let what = RULES
                 .iter()
@@ -211,6 +242,28 @@ pub fn run_scenario(run: &ScenarioRun) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a reference baseline with a progress bar on the terminal.
+pub(crate) fn baseline_with_progress(
+    scenario: &Scenario,
+    split: SplitSeed,
+    cases: u64,
+    baseline: Baseline,
+) -> anyhow::Result<PilotResult> {
+    let spec = PilotSpec {
+        scenario,
+        split,
+        cases: Some(cases),
+    };
+    let config = RunnerConfig {
+        telemetry: TelemetryConfig::from_env(),
+        ..RunnerConfig::default()
+    };
+    let bar = progress::bar(cases, "cases");
+    let result = run_baseline(&spec, baseline, &config, |done, _| bar.set_position(done));
+    bar.finish_and_clear();
+    result.with_context(|| format!("the {baseline} baseline of {} did not complete", scenario.id()))
 }
 
 /// Runs a pilot with a progress bar on the terminal.
@@ -238,12 +291,23 @@ pub(crate) fn pilot_with_progress(
     Ok(result?)
 }
 
-/// Writes the signed scorecard, the findings and the HTML report into `dir`.
-pub(crate) fn write_outputs(dir: &Path, result: &PilotResult, signed: &str) -> anyhow::Result<()> {
+/// Writes the scorecard (`scorecard.json` when signed, else
+/// `scorecard.unsigned.json`), the findings and the HTML report into `dir`.
+pub(crate) fn write_outputs(
+    dir: &Path,
+    result: &PilotResult,
+    json: &str,
+    signed: bool,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
-    let card = dir.join("scorecard.json");
-    std::fs::write(&card, signed).with_context(|| format!("cannot write {}", card.display()))?;
+    let name = if signed {
+        "scorecard.json"
+    } else {
+        "scorecard.unsigned.json"
+    };
+    let card = dir.join(name);
+    std::fs::write(&card, json).with_context(|| format!("cannot write {}", card.display()))?;
     let report = dir.join("report.html");
     std::fs::write(&report, html_report(&[result]))
         .with_context(|| format!("cannot write {}", report.display()))?;

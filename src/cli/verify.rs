@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use govlab_scenarios::runner::{RunnerConfig, rerun, split_seed};
+use govlab_scenarios::runner::{RunnerConfig, rerun, rerun_baseline, split_seed};
 use govlab_scoring::certificate::{LabPublicKey, verify};
 
 use crate::cli::run::compiled_cache_dir;
@@ -20,10 +20,11 @@ pub struct VerifyArgs {
     #[arg(value_name = "CARD")]
     card: PathBuf,
     /// Also re-run the pilot and compare the results
-    #[arg(long, requires = "agent")]
+    #[arg(long)]
     rerun: bool,
-    /// The agent the pilot ran (needed by --rerun)
-    #[arg(long, value_name = "FILE.wasm")]
+    /// The agent the pilot ran (needed by --rerun, except for the oracle and
+    /// trivial reference rows)
+    #[arg(long, value_name = "FILE.wasm", requires = "rerun")]
     agent: Option<PathBuf>,
     /// The evaluation seed for --rerun of an evaluation scorecard (else GOVLAB_EVAL_SEED)
     #[arg(long)]
@@ -50,8 +51,11 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let verified = verify(&text, &public_key)
         .with_context(|| format!("{} is not genuine", args.card.display()))?;
     let card = &verified.scorecard;
+    let interval = card
+        .composite_interval
+        .map_or_else(String::new, |iv| format!(" [95% {:.2}, {:.2}]", iv.low, iv.high));
     println!(
-        "genuine: {} {} · split {} · agent {} · {} cases · composite {} · signed by key {}",
+        "genuine: {} {} · split {} · agent {} · {} cases · composite {}{interval} · {} · signed by key {}",
         card.scenario_id,
         card.scenario_version,
         card.split,
@@ -59,23 +63,31 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         card.cases,
         card.composite
             .map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}")),
+        card.format,
         verified.key_id
     );
     if !args.rerun {
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(agent) = &args.agent else {
-        bail!("--rerun needs --agent FILE.wasm: the agent the pilot ran");
-    };
-    let bytes = std::fs::read(agent)
-        .with_context(|| format!("cannot read the agent {}", agent.display()))?;
     let split = split_seed(&card.split, args.seed)?;
     let config = RunnerConfig {
         cache_dir: compiled_cache_dir(),
         ..RunnerConfig::default()
     };
-    eprintln!("re-running {} cases of {} …", card.cases, card.scenario_id);
-    let report = rerun(card, &bytes, split, &config).context("the rerun did not complete")?;
+    let report = match (&args.agent, card.reference()) {
+        (Some(agent), _) => {
+            let bytes = std::fs::read(agent)
+                .with_context(|| format!("cannot read the agent {}", agent.display()))?;
+            eprintln!("re-running {} cases of {} …", card.cases, card.scenario_id);
+            rerun(card, &bytes, split, &config)
+        }
+        (None, Some(_)) => {
+            eprintln!("re-running the {} reference row of {} …", card.agent_sha256, card.scenario_id);
+            rerun_baseline(card, split, &config)
+        }
+        (None, None) => bail!("--rerun needs --agent FILE.wasm: the agent the pilot ran"),
+    }
+    .context("the rerun did not complete")?;
     if report.identical {
         println!("rerun: identical results (wall time aside)");
         Ok(ExitCode::SUCCESS)

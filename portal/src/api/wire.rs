@@ -346,12 +346,16 @@ pub struct ScoreboardOut<'a> {
 #[derive(Debug, Serialize)]
 pub struct ScoreboardRowOut<'a> {
     pub rank: usize,
+    /// The rank is shared with rows whose 95 % intervals overlap.
+    pub tied: bool,
     pub team: &'a str,
     pub agent_id: &'a str,
     pub agent_name: &'a str,
     pub version: i64,
     pub pilot_id: &'a str,
     pub composite: Option<f64>,
+    /// `[low, high]`: the 95 % bootstrap interval of the composite.
+    pub composite_interval: Option<[f64; 2]>,
     pub dimensions: &'a BTreeMap<&'static str, Option<f64>>,
     pub finished_at: Option<i64>,
     /// `[version, composite]` of the latest pilot of each version.
@@ -362,12 +366,14 @@ impl<'a> ScoreboardRowOut<'a> {
     pub fn from(r: &'a ScoreboardRow) -> ScoreboardRowOut<'a> {
         ScoreboardRowOut {
             rank: r.rank,
+            tied: r.tied,
             team: &r.team,
             agent_id: &r.agent_id,
             agent_name: &r.agent_name,
             version: r.version,
             pilot_id: &r.pilot_id,
             composite: r.composite,
+            composite_interval: r.composite_interval.map(|(low, high)| [low, high]),
             dimensions: &r.dimensions,
             finished_at: r.finished_at,
             history: &r.history,

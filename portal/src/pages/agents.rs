@@ -162,6 +162,10 @@ pub(crate) async fn agent(
     let used = model::count_submissions_since(&state.db, &agent.team, day_start).await?;
     let quota = i64::from(state.config.limits.evaluation_submissions_per_day);
     let max_cases = state.config.limits.max_practice_cases;
+    let min_cases = scenario::Scenario::builtin(&agent.scenario)
+        .map(scenario::Scenario::minimum_cases)
+        .unwrap_or(1)
+        .min(max_cases);
     let lang = ctx.lang;
     let is_team = principal.role == Role::Startup && principal.in_team(&agent.team);
     let staff = principal.is_staff();
@@ -195,7 +199,7 @@ pub(crate) async fn agent(
                         input type="hidden" name="split" value="practice";
                         div.field {
                             label for={ "cases-" (v.id) } { (ctx.t("agents.cases")) }
-                            input id={ "cases-" (v.id) } name="cases" type="number" min="1" max=(max_cases) value="50" inputmode="numeric";
+                            input id={ "cases-" (v.id) } name="cases" type="number" min=(min_cases) max=(max_cases) value=(min_cases) inputmode="numeric";
                         }
                         button type="submit" { (ctx.t("agents.run_practice")) }
                     }

@@ -226,10 +226,15 @@ fn render_body(ctx: &Ctx, view: &View<'_>, rows: &[ScoreboardRow]) -> maud::Mark
                 tbody {
                     @for row in &rows {
                         tr {
-                            td class="num" { (row.rank) }
+                            td class="num" { @if row.tied { "=" } (row.rank) }
                             td { (row.team) }
                             th scope="row" { a href={ "/pilots/" (row.pilot_id) } { (row.agent_name) " v" (row.version) } }
-                            td class="num strong" { (score(lang, row.composite)) }
+                            td class="num strong" {
+                                (score(lang, row.composite))
+                                @if let Some((low, high)) = row.composite_interval {
+                                    br; small.interval { "[" (score(lang, Some(low))) ", " (score(lang, Some(high))) "]" }
+                                }
+                            }
                             @for (name, _) in DIMENSIONS {
                                 td class="num" { (score(lang, row.dimensions.get(name).copied().flatten())) }
                             }
@@ -244,6 +249,7 @@ fn render_body(ctx: &Ctx, view: &View<'_>, rows: &[ScoreboardRow]) -> maud::Mark
             }
         }
         @if !rows.is_empty() {
+            p.note { (ctx.t("sb.ties")) }
             section.charts {
                 div {
                     h2 { (ctx.t("sb.chart_dims")) }

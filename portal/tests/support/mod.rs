@@ -253,7 +253,7 @@ fn by(kind: &str) -> String {
     format!("token:seed-{kind}")
 }
 
-/// A real 5-case practice pilot of the competent appeals agent, run once
+/// A real 200-case (the scenario minimum) practice pilot of the competent appeals agent, run once
 /// per test binary: its scorecard, telemetry and findings stand in for any
 /// finished pilot of the seed.
 pub fn real_result() -> &'static govlab_scenarios::runner::PilotResult {
@@ -265,7 +265,7 @@ pub fn real_result() -> &'static govlab_scenarios::runner::PilotResult {
         let spec = PilotSpec {
             scenario,
             split: split_seed("practice", None).expect("practice seed"),
-            cases: Some(5),
+            cases: Some(200),
         };
         run_pilot(&spec, &agent_wasm(), &RunnerConfig::default(), |_, _| {}).expect("pilot runs")
     })
@@ -278,7 +278,10 @@ pub fn real_result() -> &'static govlab_scenarios::runner::PilotResult {
 pub async fn finish_pilot(state: &AppState, id: &str, composite: f64, finished_at: i64) {
     // Blocks this test once (a few seconds); the runner needs no runtime.
     let result = real_result();
-    let scorecard = result.sign(&state.lab_key).to_json();
+    let scorecard = result
+        .sign(&state.lab_key)
+        .expect("a 200-case pilot is certifiable")
+        .to_json();
     let telemetry =
         serde_json::to_string(&govlab_portal::jobs::telemetry_doc(result)).expect("json");
     let findings = serde_json::to_string(&govlab_portal::jobs::findings_doc(result)).expect("json");

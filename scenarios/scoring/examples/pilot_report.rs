@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use govlab_scoring::certificate::{LabKey, verify};
+use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure};
 use govlab_scoring::metrics;
 use govlab_scoring::outcome::Outcome;
 use govlab_scoring::report::{ReportEntry, render_html};
@@ -36,7 +37,7 @@ fn pilot(
     let categories = ["housing", "transport", "health", "education"];
     let mut pairs = Vec::new();
     let mut urgent = Vec::new();
-    let mut by_language = Vec::new();
+    let mut by_language = AttributeFairness::new(ErrorMeasure::Accuracy);
     for idx in 0..500usize {
         let outcome = match idx % 97 {
             0 => Outcome::OutOfFuel,
@@ -47,6 +48,7 @@ fn pilot(
         let id = format!("KZ-APPEAL-{idx:05}");
         telemetry.record_case(&CaseRecord {
             case_id: &id,
+            index: idx as u64,
             outcome,
             fuel: 3_000_000 + (idx as u64 * 48_271) % 40_000_000 / (skill as u64 + 1),
             peak_memory_bytes: (2 + idx as u64 % 6) << 20,
@@ -63,12 +65,9 @@ fn pilot(
         pairs.push((truth, predicted));
         urgent.push((idx % 7 == 0, idx % 7 == 0 && idx % 10 < skill + 1));
         let language = if idx % 3 == 0 { "kk" } else { "ru" };
-        by_language.push((language, (truth, predicted)));
+        by_language.group(language).add_decision(truth == predicted);
     }
     let summary = telemetry.finish().summary;
-    let fairness = metrics::fairness(&by_language, metrics::accuracy, |(_, pred)| {
-        *pred == "health"
-    });
 
     // Step 3: the scorecard.
     let results = PilotResults {
@@ -84,8 +83,6 @@ fn pilot(
                 metrics::binary_scores(&urgent).recall,
             ),
         ]),
-        outputs_checked: 500,
-        schema_valid: 500 - 5,
         compliance: BTreeMap::from([(
             "ai_label".into(),
             ComplianceCheck {
@@ -93,7 +90,7 @@ fn pilot(
                 checked: 124,
             },
         )]),
-        fairness: BTreeMap::from([("language".into(), (&fairness).into())]),
+        fairness: BTreeMap::from([("language".into(), by_language)]),
         ..PilotResults::default()
     };
     let config = ScoringConfig {
@@ -107,6 +104,7 @@ fn pilot(
         },
         fuel_budget: 500_000_000,
         memory_budget_bytes: 64 << 20,
+        minimum_cases: 200,
     };
     Ok((Scorecard::compute(&results, &summary, &config)?, summary))
 }

@@ -22,7 +22,9 @@ use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::scorecard::{Scorecard, ScorecardError};
+use crate::scorecard::{
+    FORMAT_V1, NotCertifiable, SCORECARD_FORMAT, Scorecard, ScorecardError, ScorecardV1,
+};
 
 /// File name of the secret key inside the key directory.
 pub const SECRET_KEY_FILE: &str = "lab-ed25519.key";
@@ -197,11 +199,13 @@ impl LabKey {
         }
     }
 
-    /// Signs a scorecard's canonical bytes.
-    pub fn sign(&self, scorecard: &Scorecard) -> SignedScorecard {
+    /// Signs a scorecard's canonical bytes; a scorecard that is not
+    /// certifiable (too few cases, no composite) is refused.
+    pub fn sign(&self, scorecard: &Scorecard) -> Result<SignedScorecard, NotCertifiable> {
+        scorecard.certifiable()?;
         let canonical = scorecard.canonical_json();
         let signature = self.signing.sign(&signing_message(&canonical));
-        SignedScorecard {
+        Ok(SignedScorecard {
             scorecard: scorecard.clone(),
             certificate: Certificate {
                 algorithm: ALGORITHM.to_owned(),
@@ -209,7 +213,7 @@ impl LabKey {
                 payload_sha256: hex::encode(Sha256::digest(&canonical)),
                 signature: hex::encode(signature.to_bytes()),
             },
-        }
+        })
     }
 }
 
@@ -353,6 +357,9 @@ pub enum VerifyError {
         "scorecard contents do not match their certificate: it was edited after signing; re-run the pilot (`govlab verify CARD --rerun --agent FILE.wasm`) to get a genuine scorecard"
     )]
     Edited,
+    /// The scorecard should never have been signed.
+    #[error("the scorecard cannot be certified: {0}")]
+    NotCertifiable(#[from] NotCertifiable),
     /// The signature does not verify.
     #[error(
         "scorecard signature is invalid: the certificate was forged or damaged; re-run the pilot to get a genuine scorecard"
@@ -366,10 +373,42 @@ pub fn verify(
     signed_json: &str,
     public_key: &LabPublicKey,
 ) -> Result<VerifiedScorecard, VerifyError> {
-    let signed: SignedScorecard =
-        serde_json::from_str(signed_json).map_err(ScorecardError::from)?;
-    signed.scorecard.check_format()?;
-    let certificate = &signed.certificate;
+    #[derive(Deserialize)]
+    struct Tagged {
+        scorecard: Tag,
+    }
+    #[derive(Deserialize)]
+    struct Tag {
+        format: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SignedV1 {
+        scorecard: ScorecardV1,
+        certificate: Certificate,
+    }
+    let tagged: Tagged = serde_json::from_str(signed_json).map_err(ScorecardError::from)?;
+    let (scorecard, certificate, canonical) = match tagged.scorecard.format.as_str() {
+        SCORECARD_FORMAT => {
+            let signed: SignedScorecard =
+                serde_json::from_str(signed_json).map_err(ScorecardError::from)?;
+            signed.scorecard.certifiable()?;
+            let canonical = signed.scorecard.canonical_json();
+            (signed.scorecard, signed.certificate, canonical)
+        }
+        FORMAT_V1 => {
+            let signed: SignedV1 =
+                serde_json::from_str(signed_json).map_err(ScorecardError::from)?;
+            let canonical = signed.scorecard.canonical_json();
+            (
+                signed.scorecard.into_current(),
+                signed.certificate,
+                canonical,
+            )
+        }
+        other => return Err(ScorecardError::Format(other.to_owned()).into()),
+    };
+    let certificate = &certificate;
     if certificate.algorithm != ALGORITHM {
         return Err(VerifyError::Algorithm(certificate.algorithm.clone()));
     }
@@ -380,7 +419,6 @@ pub fn verify(
             found: certificate.key_id.clone(),
         });
     }
-    let canonical = signed.scorecard.canonical_json();
     if hex::encode(Sha256::digest(&canonical)) != certificate.payload_sha256 {
         return Err(VerifyError::Edited);
     }
@@ -394,7 +432,7 @@ pub fn verify(
         .verify_strict(&signing_message(&canonical), &signature)
         .map_err(|_| VerifyError::BadSignature)?;
     Ok(VerifiedScorecard {
-        scorecard: signed.scorecard,
+        scorecard,
         key_id: expected,
     })
 }
@@ -407,7 +445,7 @@ mod tests {
     use crate::scorecard::tests::scorecard;
 
     fn signed_json(key: &LabKey) -> String {
-        key.sign(&scorecard(1_234)).to_json()
+        key.sign(&scorecard(1_234)).unwrap().to_json()
     }
 
     #[test]
@@ -490,7 +528,7 @@ mod tests {
     fn changing_wall_time_keeps_it_valid() {
         let dir = tempfile::tempdir().unwrap();
         let key = LabKey::load_or_create(dir.path()).unwrap();
-        let mut signed = key.sign(&scorecard(1_234));
+        let mut signed = key.sign(&scorecard(1_234)).unwrap();
         signed.scorecard.wall_time.total_ms = 98_765.5;
         signed.scorecard.wall_time.case_p95_us += 17;
         assert!(verify(&signed.to_json(), &key.public_key()).is_ok());
@@ -547,19 +585,46 @@ mod tests {
     }
 
     #[test]
-    fn signature_of_a_pinned_scorecard_is_pinned() {
-        // Ed25519 is deterministic: a fixed key and fixed canonical bytes
-        // give a fixed signature, so any drift in the signed message shows.
+    fn a_version_1_certificate_still_verifies() {
+        // Signed by format 1 with a fixed key; Ed25519 is deterministic, so
+        // this signature was pinned when format 1 was current.
         let key = LabKey {
             signing: SigningKey::from_bytes(&[7; 32]),
         };
-        let signed = key.sign(&crate::scorecard::tests::pinned_scorecard());
-        assert_eq!(signed.certificate.key_id, "fe812c12f3ab4ce6");
-        assert_eq!(
-            signed.certificate.signature,
-            "601297b63dbb028149dba63f210915f54e6688bad767af57af0c5c04763f85c3bbf9a8a527f6770c63409dcb86fc9a38a8304e765deda9e32cddb5153df3860a"
-        );
-        assert!(verify(&signed.to_json(), &key.public_key()).is_ok());
+        let card: ScorecardV1 =
+            serde_json::from_str(include_str!("../tests/data/scorecard-v1.json")).unwrap();
+        let certificate = Certificate {
+            algorithm: ALGORITHM.to_owned(),
+            key_id: "fe812c12f3ab4ce6".to_owned(),
+            payload_sha256: hex::encode(Sha256::digest(card.canonical_json())),
+            signature: "601297b63dbb028149dba63f210915f54e6688bad767af57af0c5c04763f85c3bbf9a8a527f6770c63409dcb86fc9a38a8304e765deda9e32cddb5153df3860a".to_owned(),
+        };
+        let json = serde_json::json!({"scorecard": card, "certificate": certificate}).to_string();
+        let verified = verify(&json, &key.public_key()).unwrap();
+        assert_eq!(verified.scorecard.composite, Some(75.2083));
+        assert_eq!(verified.scorecard.format, FORMAT_V1);
+        let edited = json.replacen("75.2083", "76.2083", 1);
+        assert!(matches!(
+            verify(&edited, &key.public_key()),
+            Err(VerifyError::Edited)
+        ));
+    }
+
+    #[test]
+    fn scorecards_below_the_minimum_are_neither_signed_nor_verified() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = LabKey::load_or_create(dir.path()).unwrap();
+        let mut small = scorecard(1);
+        small.cases = 10;
+        assert!(matches!(
+            key.sign(&small),
+            Err(NotCertifiable::TooFewCases { .. })
+        ));
+        // A card signed before being cut down does not verify either.
+        let mut signed = key.sign(&scorecard(1)).unwrap();
+        signed.scorecard.cases = 10;
+        signed.scorecard.composite = None;
+        assert!(verify(&signed.to_json(), &key.public_key()).is_err());
     }
 
     #[test]

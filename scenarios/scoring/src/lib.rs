@@ -15,7 +15,9 @@
 //! 3. **Scorecard.** [`scorecard::Scorecard::compute`] combines the scenario's
 //!    results with the telemetry summary into six dimensions scored 0–100
 //!    (effectiveness, interoperability, efficiency, reliability, compliance,
-//!    fairness) and a weighted composite. The JSON is deterministic: the same
+//!    fairness as harm, see [`fairness`]) and a composite;
+//!    [`bootstrap`] gives every score its 95 % interval and the scoreboard
+//!    its statistical ties. The JSON is deterministic: the same
 //!    agent, scenario version and split give byte-identical output, wall
 //!    time aside.
 //! 4. **Certificate and report.** [`certificate::LabKey`] signs the
@@ -38,6 +40,7 @@
 //! let telemetry = PilotTelemetry::start(&TelemetryConfig::in_process(), &labels)?;
 //! telemetry.record_case(&CaseRecord {
 //!     case_id: "SF-0001",
+//!     index: 0,
 //!     outcome: Outcome::Ok,
 //!     fuel: 2_000_000,
 //!     peak_memory_bytes: 1 << 20,
@@ -60,9 +63,11 @@
 //!                        reliability: 0.3, compliance: 0.0, fairness: 0.0 },
 //!     fuel_budget: 1_000_000_000,
 //!     memory_budget_bytes: 64 << 20,
+//!     minimum_cases: 1,
 //! };
 //! let card = Scorecard::compute(&results, &summary, &config)?;
 //! assert_eq!(card.dimensions.reliability.score, Some(100.0));
+//! assert_eq!(card.composite, Some(100.0));
 //! println!("{}", card.to_table());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -71,7 +76,9 @@
 //! sandbox or HTTP serving; case outcomes arrive as [`outcome::Outcome`].
 #![deny(missing_docs)]
 
+pub mod bootstrap;
 pub mod certificate;
+pub mod fairness;
 pub mod metrics;
 pub mod outcome;
 pub mod report;

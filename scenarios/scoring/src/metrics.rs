@@ -1,4 +1,5 @@
-//! Pure scoring metrics: classification, ranking, alerting, fairness and quantiles.
+//! Pure scoring metrics: classification, ranking, alerting and quantiles
+//! (fairness lives in [`crate::fairness`]).
 //!
 //! Every function here is total: it never panics and never fails. Where a
 //! formula would divide by zero the result is `0.0` unless a function says
@@ -265,80 +266,6 @@ pub fn alert_scores<S: Ord + Clone>(
     }
 }
 
-/// One group's share of a fairness comparison.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GroupStats {
-    /// Cases in the group.
-    pub cases: u64,
-    /// The main metric computed over the group's cases alone.
-    pub metric: f64,
-    /// Share of the group's cases that received a positive decision.
-    pub positive_rate: f64,
-}
-
-/// The main metric and the positive rate per group, and how far apart they are.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FairnessReport<G> {
-    /// Per-group figures, by group.
-    pub groups: BTreeMap<G, GroupStats>,
-    /// `max − min` of the metric over groups; `0.0` with fewer than two groups.
-    pub largest_gap: f64,
-    /// `min / max` of the positive rate over groups (the "four-fifths" rule
-    /// flags values below 0.8); `1.0` when no group has any positive or there
-    /// are fewer than two groups.
-    pub positive_rate_ratio: f64,
-}
-
-/// Compares groups: `metric` is applied to each group's cases, `is_positive`
-/// says whether a case received the positive decision (e.g. was flagged).
-pub fn fairness<G, T, M, P>(rows: &[(G, T)], metric: M, is_positive: P) -> FairnessReport<G>
-where
-    G: Ord + Clone,
-    T: Clone,
-    M: Fn(&[T]) -> f64,
-    P: Fn(&T) -> bool,
-{
-    let mut by_group: BTreeMap<G, Vec<T>> = BTreeMap::new();
-    for (group, case) in rows {
-        by_group
-            .entry(group.clone())
-            .or_default()
-            .push(case.clone());
-    }
-    let groups: BTreeMap<G, GroupStats> = by_group
-        .into_iter()
-        .map(|(group, cases)| {
-            let positives = cases.iter().filter(|case| is_positive(case)).count() as u64;
-            let stats = GroupStats {
-                cases: cases.len() as u64,
-                metric: metric(&cases),
-                positive_rate: ratio(positives, cases.len() as u64),
-            };
-            (group, stats)
-        })
-        .collect();
-    let (mut metric_min, mut metric_max) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut rate_min, mut rate_max) = (f64::INFINITY, f64::NEG_INFINITY);
-    for stats in groups.values() {
-        metric_min = metric_min.min(stats.metric);
-        metric_max = metric_max.max(stats.metric);
-        rate_min = rate_min.min(stats.positive_rate);
-        rate_max = rate_max.max(stats.positive_rate);
-    }
-    let (largest_gap, positive_rate_ratio) = if groups.len() < 2 {
-        (0.0, 1.0)
-    } else if rate_max == 0.0 {
-        (metric_max - metric_min, 1.0)
-    } else {
-        (metric_max - metric_min, rate_min / rate_max)
-    };
-    FairnessReport {
-        groups,
-        largest_gap,
-        positive_rate_ratio,
-    }
-}
-
 /// The `q`-quantile by the nearest-rank method: the smallest value `v` such
 /// that at least `q · n` values are `≤ v`, i.e. the element of rank
 /// `max(1, ⌈q·n⌉)` in sorted order (rank computed with a 1e-9 tolerance so
@@ -554,64 +481,6 @@ mod tests {
                 (Some(got), Some(expected)) => close(got, expected, &format!("{name} lead")),
                 (got, expected) => assert_eq!(got, expected, "{name} lead"),
             }
-        }
-    }
-
-    #[derive(Deserialize)]
-    struct ExpectedGroup {
-        cases: u64,
-        metric: f64,
-        positive_rate: f64,
-    }
-
-    #[derive(Deserialize)]
-    struct FairnessCase {
-        name: String,
-        /// `(group, truth, predicted)`; the metric is recall, positive = predicted.
-        rows: Vec<(String, bool, bool)>,
-        groups: BTreeMap<String, ExpectedGroup>,
-        largest_gap: f64,
-        positive_rate_ratio: f64,
-    }
-
-    #[test]
-    fn fairness_cases() {
-        let cases: Vec<FairnessCase> =
-            serde_json::from_str(include_str!("../tests/data/fairness.json")).unwrap();
-        assert!(!cases.is_empty());
-        for case in cases {
-            let name = &case.name;
-            let rows: Vec<(String, (bool, bool))> = case
-                .rows
-                .into_iter()
-                .map(|(group, truth, pred)| (group, (truth, pred)))
-                .collect();
-            let got = fairness(
-                &rows,
-                |pairs| binary_scores(pairs).recall,
-                |&(_, pred)| pred,
-            );
-            assert_eq!(got.groups.len(), case.groups.len(), "{name} groups");
-            for (group, expected) in &case.groups {
-                let stats = &got.groups[group];
-                assert_eq!(stats.cases, expected.cases, "{name} {group} cases");
-                close(
-                    stats.metric,
-                    expected.metric,
-                    &format!("{name} {group} metric"),
-                );
-                close(
-                    stats.positive_rate,
-                    expected.positive_rate,
-                    &format!("{name} {group} rate"),
-                );
-            }
-            close(got.largest_gap, case.largest_gap, &format!("{name} gap"));
-            close(
-                got.positive_rate_ratio,
-                case.positive_rate_ratio,
-                &format!("{name} ratio"),
-            );
         }
     }
 

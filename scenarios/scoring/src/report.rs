@@ -8,7 +8,8 @@
 use std::fmt::Write as _;
 
 use crate::outcome::Outcome;
-use crate::scorecard::{Scorecard, fmt_figure, fmt_score};
+use crate::bootstrap::tie_ranks;
+use crate::scorecard::{Scorecard, fmt_figure, fmt_interval, fmt_score};
 use crate::telemetry::{Histogram, TelemetrySummary};
 
 /// One pilot in a report.
@@ -76,6 +77,9 @@ pub fn render_html(entries: &[ReportEntry<'_>]) -> String {
     for entry in entries {
         pilot_section(&mut out, entry);
     }
+    if !entries.is_empty() {
+        out.push_str(DEFINITIONS);
+    }
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
@@ -84,38 +88,74 @@ fn short_sha(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
 
-fn scoreboard(out: &mut String, entries: &[ReportEntry<'_>]) {
-    let mut ranked: Vec<&ReportEntry<'_>> = entries.iter().collect();
-    ranked.sort_by(|a, b| {
-        let score =
-            |entry: &ReportEntry<'_>| entry.scorecard.composite.unwrap_or(f64::NEG_INFINITY);
-        score(b)
-            .total_cmp(&score(a))
-            .then_with(|| a.scorecard.agent_sha256.cmp(&b.scorecard.agent_sha256))
-    });
-    out.push_str("<section>\n<h2>Scoreboard</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>#</th><th>scenario</th><th>agent</th><th class=\"num\">composite</th>");
-    let first = entries[0].scorecard;
-    for (name, _) in first.dimensions.iter() {
-        let _ = write!(out, "<th class=\"num\">{name}</th>");
+/// How the scores are defined, for readers of the report (the scorecard
+/// and fairness modules document the same rules for developers).
+const DEFINITIONS: &str = "<section>\n<h2>How the scores are defined</h2>\n\
+<p><strong>Decisions.</strong> A case counts only when the agent ended normally with output that passed the scenario's output schema. Every other case (trap, limit, invalid output, declining) is a wrong answer in every effectiveness metric and a failure in reliability.</p>\n\
+<p><strong>Composite.</strong> <code>E × (ŵ<sub>E</sub> + (1 − ŵ<sub>E</sub>) · Q / 100)</code>: effectiveness E times the share its weight ŵ<sub>E</sub> carries plus the weighted mean Q of the other dimensions. An agent that decides nothing right scores 0 whatever else it does; an oracle scores 100. Pilots below the scenario's minimum case count get no composite and no certificate.</p>\n\
+<p><strong>Efficiency</strong> is measured over decisions only: failing fast earns nothing.</p>\n\
+<p><strong>Fairness</strong> measures harm against the truth, not prediction rates. Per protected attribute: for yes/no decisions the largest gap in true- and false-positive rates between groups (equalised odds), for other decisions the largest gap in accuracy; groups with fewer than 20 cases in a rate are reported, not scored. Counterfactual consistency: a sample of cases is re-run with only the attribute changed (another surname, the same Kazakh text in Latin script, the other sex, …) and the share of decisions that flip is counted. An attribute scores 1 − max(gap, flip share); the dimension is the worst attribute.</p>\n\
+<p><strong>Uncertainty.</strong> Every score carries a 95 % bootstrap interval (200 resamples of the pilot's cases, seeded from the pilot, so the same pilot always gets the same interval). Rows whose composite intervals overlap share a rank (=N): the difference between them is not statistically meaningful.</p>\n\
+<p><strong>Reference rows.</strong> <em>oracle</em> answers with the truth; <em>trivial</em> gives every case one answer (the practice split's majority class, never flag, never alert). They mark each scenario's ceiling and floor.</p>\n</section>\n";
+
+/// The name a row shows: `oracle (reference)` or the agent's short SHA-256.
+fn agent_label(card: &Scorecard) -> String {
+    match card.reference() {
+        Some(name) => format!("{} (reference)", escape(name)),
+        None => format!("<code>{}</code>", escape(short_sha(&card.agent_sha256))),
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for (rank, entry) in ranked.iter().enumerate() {
-        let card = entry.scorecard;
+}
+
+/// One ranked board per scenario: `=N` where composite intervals overlap.
+fn scoreboard(out: &mut String, entries: &[ReportEntry<'_>]) {
+    let mut scenarios: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry.scorecard.scenario_id.as_str())
+        .collect();
+    scenarios.dedup();
+    scenarios.sort_unstable();
+    scenarios.dedup();
+    for scenario in scenarios {
+        let board: Vec<&ReportEntry<'_>> = entries
+            .iter()
+            .filter(|entry| entry.scorecard.scenario_id == scenario)
+            .collect();
+        let ranks = tie_ranks(
+            &board
+                .iter()
+                .map(|entry| (entry.scorecard.composite, entry.scorecard.composite_interval))
+                .collect::<Vec<_>>(),
+        );
+        let mut order: Vec<usize> = (0..board.len()).collect();
+        order.sort_by_key(|&i| (ranks[i].0, i));
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{} {}</td><td><code>{}</code></td><td class=\"num\"><strong>{}</strong></td>",
-            rank + 1,
-            escape(&card.scenario_id),
-            escape(&card.scenario_version),
-            escape(short_sha(&card.agent_sha256)),
-            fmt_score(card.composite)
+            "<section>\n<h2>Scoreboard · {}</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>#</th><th>agent</th><th>split</th><th class=\"num\">composite</th><th class=\"num\">95% interval</th>",
+            escape(scenario)
         );
-        for (_, dim) in card.dimensions.iter() {
-            let _ = write!(out, "<td class=\"num\">{}</td>", fmt_score(dim.score));
+        for name in crate::scorecard::DIMENSION_NAMES {
+            let _ = write!(out, "<th class=\"num\">{name}</th>");
         }
-        out.push_str("</tr>\n");
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for index in order {
+            let card = board[index].scorecard;
+            let (rank, tied) = ranks[index];
+            let _ = write!(
+                out,
+                "<tr><td>{}{rank}</td><td>{}</td><td>{}</td><td class=\"num\"><strong>{}</strong></td><td class=\"num\">{}</td>",
+                if tied { "=" } else { "" },
+                agent_label(card),
+                escape(&card.split),
+                fmt_score(card.composite),
+                fmt_interval(card.composite_interval)
+            );
+            for (_, dim) in card.dimensions.iter() {
+                let _ = write!(out, "<td class=\"num\">{}</td>", fmt_score(dim.score));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table></div>\n<p class=\"note\">=N: composite intervals overlap, a statistical tie.</p>\n</section>\n");
     }
-    out.push_str("</tbody>\n</table></div>\n</section>\n");
 }
 
 fn pilot_section(out: &mut String, entry: &ReportEntry<'_>) {
@@ -129,16 +169,21 @@ fn pilot_section(out: &mut String, entry: &ReportEntry<'_>) {
     );
     let _ = writeln!(
         out,
-        "<p class=\"meta\">agent <code>{}</code><br>dataset <code>{}</code><br>{} cases</p>",
-        escape(&card.agent_sha256),
+        "<p class=\"meta\">agent {}<br>dataset <code>{}</code><br>{} cases (minimum {})</p>",
+        agent_label(card),
         escape(&card.dataset_hash),
-        card.cases
+        card.cases,
+        card.minimum_cases
     );
     let _ = writeln!(
         out,
-        "<p class=\"composite\">{} <span class=\"note\">composite / 100</span></p>",
-        fmt_score(card.composite)
+        "<p class=\"composite\">{} <span class=\"note\">composite / 100 {}</span></p>",
+        fmt_score(card.composite),
+        escape(&fmt_interval(card.composite_interval))
     );
+    if let Err(why) = card.certifiable() {
+        let _ = writeln!(out, "<p class=\"note\">Not certifiable: {}</p>", escape(&why.to_string()));
+    }
 
     out.push_str("<div class=\"charts\">\n");
     let dimension_bars: Vec<Bar> = card
@@ -197,8 +242,9 @@ fn pilot_section(out: &mut String, entry: &ReportEntry<'_>) {
     for (name, dim) in card.dimensions.iter() {
         let _ = writeln!(
             out,
-            "<details><summary>{name}: {}</summary>",
-            fmt_score(dim.score)
+            "<details><summary>{name}: {} {}</summary>",
+            fmt_score(dim.score),
+            escape(&fmt_interval(dim.interval))
         );
         if dim.figures.is_empty() {
             out.push_str("<p class=\"note\">not applicable to this scenario</p>\n");
@@ -207,12 +253,16 @@ fn pilot_section(out: &mut String, entry: &ReportEntry<'_>) {
             for (figure, value) in &dim.figures {
                 let _ = writeln!(
                     out,
-                    "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                     escape(figure),
-                    fmt_figure(*value)
+                    fmt_figure(*value),
+                    escape(&fmt_interval(dim.intervals.get(figure).copied()))
                 );
             }
             out.push_str("</tbody></table></div>\n");
+        }
+        for note in &dim.notes {
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
         }
         out.push_str("</details>\n");
     }
@@ -427,13 +477,35 @@ mod tests {
                 telemetry: None,
             },
         ]);
-        assert!(html.contains("Scoreboard"));
-        let strong_row = html
-            .find("<td>1</td><td>family-support 1.2.0</td><td><code>ffffffffffff")
-            .unwrap();
+        assert!(html.contains("Scoreboard · family-support"));
+        let strong_row = html.find("<td>1</td><td><code>ffffffffffff").unwrap();
         let weak_row = html.find("<td>2</td>").unwrap();
         assert!(strong_row < weak_row);
-        assert_eq!(html.matches("<section>").count(), 3);
+        // Board, two pilots, definitions.
+        assert_eq!(html.matches("<section>").count(), 4);
+        assert!(html.contains("How the scores are defined"));
+    }
+
+    #[test]
+    fn overlapping_intervals_are_ties_and_references_are_named() {
+        let mut a = scorecard(1);
+        a.composite_interval = Some(crate::bootstrap::Interval { low: 50.0, high: 80.0 });
+        let mut b = a.clone();
+        b.agent_sha256 = "reference:trivial".into();
+        b.composite = a.composite.map(|c| c - 1.0);
+        let html = render_html(&[
+            ReportEntry {
+                scorecard: &a,
+                telemetry: None,
+            },
+            ReportEntry {
+                scorecard: &b,
+                telemetry: None,
+            },
+        ]);
+        assert_eq!(html.matches("<td>=1</td>").count(), 2, "{html}");
+        assert!(html.contains("trivial (reference)"));
+        assert!(html.contains("[50.0, 80.0]"));
     }
 
     #[test]

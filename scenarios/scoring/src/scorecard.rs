@@ -1,35 +1,49 @@
-//! The scorecard of a pilot: six dimensions scored 0–100 with their raw figures,
-//! a weighted composite, deterministic JSON, a terminal table and comparisons.
+//! The scorecard of a pilot: six dimensions scored 0–100 with their raw
+//! figures and 95 % confidence intervals, a composite, deterministic JSON, a
+//! terminal table and comparisons.
+//!
+//! # Validity
+//!
+//! A case counts as a *decision* only when it ended `ok` with output that
+//! passed the scenario's output schema. Every other case (trap, limit,
+//! invalid or missing output, the agent declining) is a wrong answer in
+//! every effectiveness metric and a failure in reliability; it is never
+//! dropped from a denominator. A dimension is not applicable only when the
+//! scenario gives it weight 0 or nothing about it can be measured at any
+//! agent's expense (e.g. every group too small); never because the agent
+//! failed. A pilot with fewer cases than the scenario's minimum gets no
+//! composite and cannot be certified ([`Scorecard::certifiable`]).
 //!
 //! # How each dimension is scored
 //!
-//! Every score is in `[0, 100]`; a dimension without inputs is *not
-//! applicable* (`score: null`) and left out of the composite.
-//!
-//! - **effectiveness**: `100 × mean(scored metrics)`, each metric a share in
-//!   `[0, 1]` (macro-F1, recall@k, top-3 accuracy, …). Figures that are not
-//!   shares (e.g. a lead time in hours) are shown but not scored.
-//! - **interoperability**: `100 × mean(schema-valid share, fidelity shares…)`
-//!   where the schema-valid share is `schema_valid / outputs_checked` and
-//!   fidelity shares are e.g. field fidelity through the adapters or
-//!   identifier correctness.
-//! - **efficiency**: from telemetry, on a log scale against the scenario's
-//!   budgets: `s(x, budget) = 100 × clamp(log10(budget / x) / 3, 0, 1)` (full
-//!   marks at a thousandth of the budget or less, zero at the budget), and
-//!   `0.5·s(fuel p50) + 0.3·s(fuel p95) + 0.2·s(peak memory max)`. Wall time
-//!   depends on the machine: it is shown, never scored.
-//! - **reliability**: from telemetry, `100 × (ok + agent_error) / cases`;
-//!   every other outcome (trap, limit, invalid output) counts against it.
-//!   Figures: count and share per outcome.
+//! - **effectiveness** `E`: `100 × mean(scored metrics)`, each metric a
+//!   share in `[0, 1]` (macro-F1, recall@k, top-3 accuracy, …). Figures that
+//!   are not shares (e.g. a lead time in hours) are shown but not scored.
+//! - **interoperability**: `100 × mean(decisions / cases, fidelity shares…)`.
+//! - **efficiency**: over decisions only (an agent cannot earn it by failing
+//!   fast), on a log scale against the scenario's budgets:
+//!   `s(x, budget) = 100 × clamp(log10(budget / x) / 3, 0, 1)`, and
+//!   `0.5·s(fuel p50) + 0.3·s(fuel p95) + 0.2·s(peak memory max)`; 0 when
+//!   there is no decision. Wall time is shown, never scored.
+//! - **reliability**: `100 × decisions / cases`.
 //! - **compliance**: `100 × mean(passed / checked)` over the checks that
-//!   applied (AI-generated content labelled, explanations present, no
-//!   personal identifiers echoed, …).
-//! - **fairness**: per protected attribute,
-//!   `min(1 − largest_gap, min(1, positive_rate_ratio / 0.8))`; the
-//!   dimension is `100 ×` the worst attribute.
+//!   applied; 0 when no output could be checked.
+//! - **fairness**: harm, not prediction rates: error-rate parity against
+//!   the truth and counterfactual flips, see [`crate::fairness`];
+//!   `100 ×` the worst attribute's `1 − max(gap, flip share)`.
 //!
-//! The composite is `Σ wᵢ·scoreᵢ / Σ wᵢ` over applicable dimensions, with
-//! the scenario's weights.
+//! The composite is multiplicative in effectiveness, so the other
+//! dimensions cannot carry an agent that decides nothing right:
+//! `composite = E × (ŵ_E + (1 − ŵ_E) · Q / 100)`, where `ŵ_E` is the
+//! effectiveness weight over the sum of weights and `Q` the weighted mean of
+//! the other dimensions that apply. An oracle scores 100; an agent with
+//! `E = 0` scores 0 whatever else it does.
+//!
+//! # Uncertainty
+//!
+//! Every dimension score, every effectiveness figure and the composite
+//! carry a 95 % bootstrap interval ([`crate::bootstrap`]), computed by
+//! rescoring resamples of the pilot's cases ([`Scorecard::attach_intervals`]).
 //!
 //! # Determinism
 //!
@@ -38,21 +52,27 @@
 //! lives in its own block, excluded from [`Scorecard::canonical_json`] and so
 //! from the signature.
 
+mod v1;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::bootstrap::Interval;
+use crate::fairness::AttributeFairness;
 use crate::outcome::Outcome;
 use crate::telemetry::TelemetrySummary;
+pub use v1::{FORMAT_V1, ScorecardV1};
 
 /// Format tag of scorecard JSON.
-pub const SCORECARD_FORMAT: &str = "govlab-scorecard/1";
+pub const SCORECARD_FORMAT: &str = "govlab-scorecard/2";
+
+/// Prefix of the agent field of a reference row (oracle, trivial baseline).
+pub const REFERENCE_PREFIX: &str = "reference:";
 
 /// Decades of the log scale of the efficiency score.
 const EFFICIENCY_DECADES: f64 = 3.0;
-/// Positive-rate ratio that earns full fairness marks (the four-fifths rule).
-const FOUR_FIFTHS: f64 = 0.8;
 
 /// Rounds to 4 decimals (whole units past 1e11, where f64 has no room for
 /// decimals); non-finite values become 0 so the JSON stays valid.
@@ -109,6 +129,8 @@ pub struct ScoringConfig {
     pub fuel_budget: u64,
     /// Memory budget per case in bytes: peak memory at or above it scores 0.
     pub memory_budget_bytes: u64,
+    /// Fewest cases for a composite and a certificate.
+    pub minimum_cases: u64,
 }
 
 /// What the scenario measured about the agent's outputs (everything the
@@ -121,24 +143,22 @@ pub struct PilotResults {
     pub scenario_version: String,
     /// Dataset split.
     pub split: String,
-    /// Hex SHA-256 of the agent's bytes.
+    /// Hex SHA-256 of the agent's bytes, or `reference:<name>`.
     pub agent_sha256: String,
-    /// Hash of the dataset split the pilot ran on.
+    /// Commitment to the dataset the pilot ran on: a SHA-256 for the
+    /// public practice split, an HMAC keyed by the lab's secret for the
+    /// evaluation split (so no one can test a guess offline).
     pub dataset_hash: String,
     /// Scenario metrics that are shares in `[0, 1]` and make up the score.
     pub effectiveness: BTreeMap<String, f64>,
     /// Further scenario figures shown beside the score (e.g. lead time).
     pub effectiveness_shown: BTreeMap<String, f64>,
-    /// Outputs checked against the target schema.
-    pub outputs_checked: u64,
-    /// Outputs that were schema-valid.
-    pub schema_valid: u64,
     /// Fidelity shares in `[0, 1]`, e.g. `field_fidelity`, `identifier_accuracy`.
     pub fidelity: BTreeMap<String, f64>,
     /// Compliance checks by name.
     pub compliance: BTreeMap<String, ComplianceCheck>,
-    /// Fairness per protected attribute (e.g. `region`, `household_language`).
-    pub fairness: BTreeMap<String, FairnessFigures>,
+    /// Fairness per protected attribute (e.g. `region`, `language`).
+    pub fairness: BTreeMap<String, AttributeFairness>,
 }
 
 /// Outcome of one compliance check over the cases it applied to.
@@ -150,22 +170,11 @@ pub struct ComplianceCheck {
     pub checked: u64,
 }
 
-/// Fairness of the main metric across the groups of one attribute (see
-/// [`crate::metrics::fairness`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FairnessFigures {
-    /// Largest gap of the main metric between groups.
-    pub largest_gap: f64,
-    /// Lowest over highest positive rate.
-    pub positive_rate_ratio: f64,
-}
-
-impl<G> From<&crate::metrics::FairnessReport<G>> for FairnessFigures {
-    fn from(report: &crate::metrics::FairnessReport<G>) -> FairnessFigures {
-        FairnessFigures {
-            largest_gap: report.largest_gap,
-            positive_rate_ratio: report.positive_rate_ratio,
-        }
+impl ComplianceCheck {
+    /// Counts one case the check applied to.
+    pub fn add(&mut self, passed: bool) {
+        self.checked += 1;
+        self.passed += u64::from(passed);
     }
 }
 
@@ -175,8 +184,17 @@ impl<G> From<&crate::metrics::FairnessReport<G>> for FairnessFigures {
 pub struct Dimension {
     /// Score in `[0, 100]`; `None` when the dimension does not apply.
     pub score: Option<f64>,
+    /// 95 % bootstrap interval of the score.
+    #[serde(default)]
+    pub interval: Option<Interval>,
     /// Raw figures behind the score, by name.
     pub figures: BTreeMap<String, f64>,
+    /// 95 % bootstrap intervals of figures, by name.
+    #[serde(default)]
+    pub intervals: BTreeMap<String, Interval>,
+    /// Why the score is what it is, when that is not plain from the figures.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl Dimension {
@@ -187,7 +205,13 @@ impl Dimension {
                 .into_iter()
                 .map(|(name, value)| (name, round4(value)))
                 .collect(),
+            ..Dimension::default()
         }
+    }
+
+    fn noted(mut self, note: impl Into<String>) -> Dimension {
+        self.notes.push(note.into());
+        self
     }
 }
 
@@ -197,15 +221,15 @@ impl Dimension {
 pub struct Dimensions {
     /// The scenario's metrics.
     pub effectiveness: Dimension,
-    /// Schema-valid outputs and fidelity through adapters.
+    /// Schema-valid decisions and fidelity through adapters.
     pub interoperability: Dimension,
-    /// Fuel and memory per case.
+    /// Fuel and memory per decision.
     pub efficiency: Dimension,
-    /// Share of cases that did not trap or error.
+    /// Share of cases that ended in a decision.
     pub reliability: Dimension,
     /// Labelling, explanations, no echoed identifiers.
     pub compliance: Dimension,
-    /// Gaps across groups.
+    /// Error-rate gaps across groups and counterfactual flips.
     pub fairness: Dimension,
 }
 
@@ -232,6 +256,18 @@ impl Dimensions {
         ];
         DIMENSION_NAMES.into_iter().zip(all)
     }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Dimension> {
+        [
+            &mut self.effectiveness,
+            &mut self.interoperability,
+            &mut self.efficiency,
+            &mut self.reliability,
+            &mut self.compliance,
+            &mut self.fairness,
+        ]
+        .into_iter()
+    }
 }
 
 /// Machine-dependent timings: shown, never scored, not signed.
@@ -250,7 +286,7 @@ pub struct WallTime {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scorecard {
-    /// Always [`SCORECARD_FORMAT`].
+    /// [`SCORECARD_FORMAT`] (or [`FORMAT_V1`] for a converted old card).
     pub format: String,
     /// Scenario id.
     pub scenario_id: String,
@@ -258,18 +294,23 @@ pub struct Scorecard {
     pub scenario_version: String,
     /// Dataset split.
     pub split: String,
-    /// Hex SHA-256 of the agent's bytes.
+    /// Hex SHA-256 of the agent's bytes, or `reference:oracle` /
+    /// `reference:trivial` for the scenario's reference rows.
     pub agent_sha256: String,
-    /// Hash of the dataset split.
+    /// Commitment to the dataset (see [`PilotResults::dataset_hash`]).
     pub dataset_hash: String,
     /// Cases run (as recorded by telemetry).
     pub cases: u64,
+    /// The scenario's minimum for a composite and a certificate.
+    pub minimum_cases: u64,
     /// The six dimensions.
     pub dimensions: Dimensions,
     /// Composite weights.
     pub weights: Weights,
-    /// Weighted mean of the applicable dimensions; `None` if none applies.
+    /// See the module docs; `None` below the minimum case count.
     pub composite: Option<f64>,
+    /// 95 % bootstrap interval of the composite.
+    pub composite_interval: Option<Interval>,
     /// Timings, excluded from the signature.
     pub wall_time: WallTime,
 }
@@ -291,9 +332,30 @@ pub enum ScorecardError {
     Parse(#[from] serde_json::Error),
     /// The scorecard has another format.
     #[error(
-        "unsupported scorecard format '{0}' (expected '{SCORECARD_FORMAT}'); re-run the pilot with this version of govlab"
+        "unsupported scorecard format '{0}' (expected '{SCORECARD_FORMAT}' or '{FORMAT_V1}'); re-run the pilot with this version of govlab"
     )]
     Format(String),
+}
+
+/// Why a scorecard cannot be certified or ranked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotCertifiable {
+    /// Too few cases for the scenario.
+    #[error(
+        "the pilot ran {cases} cases but {scenario} needs at least {minimum} for a composite score and a certificate; run the full split (or at least {minimum} cases)"
+    )]
+    TooFewCases {
+        /// The scenario id.
+        scenario: String,
+        /// Cases run.
+        cases: u64,
+        /// The scenario's minimum.
+        minimum: u64,
+    },
+    /// No composite.
+    #[error("the scorecard has no composite score, so there is nothing to certify")]
+    NoComposite,
 }
 
 /// Efficiency sub-score of a figure against its budget, see the module docs.
@@ -321,7 +383,8 @@ fn share(numerator: u64, denominator: u64) -> f64 {
 }
 
 impl Scorecard {
-    /// Scores a pilot from the scenario's results and the recorded telemetry.
+    /// Scores a pilot from the scenario's results and the recorded telemetry
+    /// (without intervals; see [`Scorecard::attach_intervals`]).
     pub fn compute(
         results: &PilotResults,
         telemetry: &TelemetrySummary,
@@ -338,10 +401,12 @@ impl Scorecard {
         if config.memory_budget_bytes == 0 {
             return Err(ScorecardError::Budget("memory"));
         }
+        let cases = telemetry.cases;
+        let decisions = telemetry.count(Outcome::Ok);
 
         let effectiveness = {
-            let score =
-                mean(results.effectiveness.values().map(|v| v.clamp(0.0, 1.0))).map(|m| 100.0 * m);
+            let score = mean(results.effectiveness.values().map(|v| v.clamp(0.0, 1.0)))
+                .map_or(0.0, |m| 100.0 * m);
             let mut figures = results.effectiveness.clone();
             figures.extend(
                 results
@@ -349,73 +414,58 @@ impl Scorecard {
                     .iter()
                     .map(|(k, v)| (k.clone(), *v)),
             );
-            Dimension::new(score, figures)
+            Dimension::new(Some(score), figures)
         };
 
         let interoperability = {
-            let valid_share = (results.outputs_checked > 0)
-                .then(|| share(results.schema_valid, results.outputs_checked));
-            let components = valid_share
-                .into_iter()
-                .chain(results.fidelity.values().map(|v| v.clamp(0.0, 1.0)));
+            let valid_share = share(decisions, cases);
+            let components =
+                std::iter::once(valid_share).chain(results.fidelity.values().map(|v| v.clamp(0.0, 1.0)));
             let score = mean(components).map(|m| 100.0 * m);
             let mut figures = results.fidelity.clone();
-            figures.insert("outputs_checked".into(), results.outputs_checked as f64);
-            figures.insert("schema_valid".into(), results.schema_valid as f64);
-            if let Some(valid_share) = valid_share {
-                figures.insert("schema_valid_share".into(), valid_share);
-            }
+            figures.insert("schema_valid_share".into(), valid_share);
             Dimension::new(score, figures)
         };
 
         let efficiency = {
-            let score = (telemetry.cases > 0).then(|| {
-                0.5 * log_budget_score(telemetry.fuel.median, config.fuel_budget)
-                    + 0.3 * log_budget_score(telemetry.fuel.p95, config.fuel_budget)
-                    + 0.2
-                        * log_budget_score(
-                            telemetry.peak_memory_bytes.max,
-                            config.memory_budget_bytes,
-                        )
-            });
             let figures = BTreeMap::from([
-                ("fuel_median".to_owned(), telemetry.fuel.median as f64),
-                ("fuel_p95".to_owned(), telemetry.fuel.p95 as f64),
-                ("fuel_max".to_owned(), telemetry.fuel.max as f64),
+                ("decisions".to_owned(), decisions as f64),
+                ("fuel_median".to_owned(), telemetry.decision_fuel.median as f64),
+                ("fuel_p95".to_owned(), telemetry.decision_fuel.p95 as f64),
+                ("fuel_max".to_owned(), telemetry.decision_fuel.max as f64),
                 ("fuel_budget".to_owned(), config.fuel_budget as f64),
                 (
-                    "peak_memory_median_bytes".to_owned(),
-                    telemetry.peak_memory_bytes.median as f64,
-                ),
-                (
                     "peak_memory_max_bytes".to_owned(),
-                    telemetry.peak_memory_bytes.max as f64,
+                    telemetry.decision_peak_memory_bytes.max as f64,
                 ),
                 (
                     "memory_budget_bytes".to_owned(),
                     config.memory_budget_bytes as f64,
                 ),
             ]);
-            Dimension::new(score, figures)
+            if decisions == 0 {
+                Dimension::new(Some(0.0), figures)
+                    .noted("no schema-valid decision: nothing earns efficiency")
+            } else {
+                let score = 0.5 * log_budget_score(telemetry.decision_fuel.median, config.fuel_budget)
+                    + 0.3 * log_budget_score(telemetry.decision_fuel.p95, config.fuel_budget)
+                    + 0.2
+                        * log_budget_score(
+                            telemetry.decision_peak_memory_bytes.max,
+                            config.memory_budget_bytes,
+                        );
+                Dimension::new(Some(score), figures)
+            }
         };
 
         let reliability = {
-            let handled: u64 = Outcome::ALL
-                .iter()
-                .filter(|o| o.is_handled())
-                .map(|o| telemetry.count(*o))
-                .sum();
-            let score = (telemetry.cases > 0).then(|| 100.0 * share(handled, telemetry.cases));
             let mut figures = BTreeMap::new();
             for outcome in Outcome::ALL {
                 let count = telemetry.count(outcome);
                 figures.insert(outcome.as_str().to_owned(), count as f64);
-                figures.insert(
-                    format!("{}_share", outcome.as_str()),
-                    share(count, telemetry.cases),
-                );
+                figures.insert(format!("{}_share", outcome.as_str()), share(count, cases));
             }
-            Dimension::new(score, figures)
+            Dimension::new(Some(100.0 * share(decisions, cases)), figures)
         };
 
         let compliance = {
@@ -423,8 +473,7 @@ impl Scorecard {
                 .compliance
                 .values()
                 .filter(|check| check.checked > 0);
-            let score =
-                mean(applied.map(|check| share(check.passed, check.checked))).map(|m| 100.0 * m);
+            let score = mean(applied.map(|check| share(check.passed, check.checked)));
             let mut figures = BTreeMap::new();
             for (name, check) in &results.compliance {
                 figures.insert(format!("{name}_passed"), check.passed as f64);
@@ -433,35 +482,52 @@ impl Scorecard {
                     figures.insert(format!("{name}_share"), share(check.passed, check.checked));
                 }
             }
-            Dimension::new(score, figures)
+            match score {
+                Some(score) => Dimension::new(Some(100.0 * score), figures),
+                None => Dimension::new(Some(0.0), figures)
+                    .noted("no output the checks apply to: nothing earns compliance"),
+            }
         };
 
         let fairness = {
-            let attribute_score = |figures: &FairnessFigures| {
-                let gap_part = 1.0 - figures.largest_gap.clamp(0.0, 1.0);
-                let ratio_part = (figures.positive_rate_ratio / FOUR_FIFTHS).clamp(0.0, 1.0);
-                gap_part.min(ratio_part)
-            };
-            let score = results
-                .fairness
-                .values()
-                .map(attribute_score)
-                .fold(None, |worst: Option<f64>, s| {
-                    Some(worst.map_or(s, |w| w.min(s)))
-                })
-                .map(|worst| 100.0 * worst);
             let mut figures = BTreeMap::new();
-            for (attribute, values) in &results.fairness {
-                figures.insert(format!("{attribute}_largest_gap"), values.largest_gap);
+            let mut notes = Vec::new();
+            let mut worst: Option<f64> = None;
+            for (attribute, measured) in &results.fairness {
+                let assessment = measured.assess();
                 figures.insert(
-                    format!("{attribute}_positive_rate_ratio"),
-                    values.positive_rate_ratio,
+                    format!("{attribute}_scored_groups"),
+                    assessment.scored_groups as f64,
                 );
+                if let Some(gap) = assessment.gap {
+                    figures.insert(format!("{attribute}_{}_gap", measured.measure.as_str()), gap);
+                }
+                if let Some(flips) = measured.flips {
+                    figures.insert(format!("{attribute}_twins"), flips.checked as f64);
+                }
+                if let Some(flip_share) = assessment.flip_share {
+                    figures.insert(format!("{attribute}_flip_share"), flip_share);
+                }
+                if !assessment.small_groups.is_empty() {
+                    notes.push(format!(
+                        "{attribute}: groups under {} cases not scored: {}",
+                        crate::fairness::MIN_GROUP,
+                        assessment.small_groups.join(", ")
+                    ));
+                }
+                match assessment.score {
+                    Some(score) => worst = Some(worst.map_or(score, |w| w.min(score))),
+                    None => notes.push(format!(
+                        "{attribute}: not measurable at this pilot size (fewer than two groups large enough, no twins)"
+                    )),
+                }
             }
-            Dimension::new(score, figures)
+            let mut dim = Dimension::new(worst.map(|w| 100.0 * w), figures);
+            dim.notes = notes;
+            dim
         };
 
-        let dimensions = Dimensions {
+        let mut dimensions = Dimensions {
             effectiveness,
             interoperability,
             efficiency,
@@ -469,15 +535,16 @@ impl Scorecard {
             compliance,
             fairness,
         };
-        let composite = {
-            let (weighted, total) = dimensions
-                .iter()
-                .zip(raw)
-                .filter_map(|((_, dim), weight)| dim.score.map(|score| (score * weight, weight)))
-                .fold((0.0, 0.0), |(sum, total), (part, weight)| {
-                    (sum + part, total + weight)
-                });
-            (total > 0.0).then(|| round4(weighted / total))
+        // A dimension the scenario does not weigh is not applicable.
+        for (dim, weight) in dimensions.iter_mut().zip(raw) {
+            if weight == 0.0 {
+                dim.score = None;
+            }
+        }
+        let composite = if cases < config.minimum_cases {
+            None
+        } else {
+            composite(&dimensions, &weights)
         };
 
         Ok(Scorecard {
@@ -487,7 +554,8 @@ impl Scorecard {
             split: results.split.clone(),
             agent_sha256: results.agent_sha256.clone(),
             dataset_hash: results.dataset_hash.clone(),
-            cases: telemetry.cases,
+            cases,
+            minimum_cases: config.minimum_cases,
             dimensions,
             weights: Weights {
                 effectiveness: round4(weights.effectiveness),
@@ -498,6 +566,7 @@ impl Scorecard {
                 fairness: round4(weights.fairness),
             },
             composite,
+            composite_interval: None,
             wall_time: WallTime {
                 total_ms: round4(telemetry.wall_total.as_secs_f64() * 1000.0),
                 case_median_us: telemetry.latency_us.median,
@@ -506,15 +575,85 @@ impl Scorecard {
         })
     }
 
+    /// Attaches 95 % intervals computed from `resamples`, the scorecards of
+    /// bootstrap resamples of this pilot (see [`crate::bootstrap`]); `scale`
+    /// narrows m-out-of-n intervals ([`crate::bootstrap::Resampler::scale`]).
+    pub fn attach_intervals(&mut self, resamples: &[Scorecard], scale: f64) {
+        let interval = |point: f64, values: Vec<f64>| {
+            let mut values = values;
+            crate::bootstrap::percentile_interval(point, &mut values, scale).map(|iv| Interval {
+                low: round4(iv.low),
+                high: round4(iv.high),
+            })
+        };
+        let resampled: Vec<Vec<&Dimension>> = resamples
+            .iter()
+            .map(|card| card.dimensions.iter().map(|(_, dim)| dim).collect())
+            .collect();
+        for (slot, dim) in self.dimensions.iter_mut().enumerate() {
+            dim.interval = dim.score.and_then(|point| {
+                interval(
+                    point,
+                    resampled.iter().filter_map(|dims| dims[slot].score).collect(),
+                )
+            });
+            // Effectiveness figures are the metrics: each gets its interval.
+            if slot == 0 {
+                let figures: Vec<(String, f64)> =
+                    dim.figures.iter().map(|(k, v)| (k.clone(), *v)).collect();
+                for (name, point) in figures {
+                    let values = resampled
+                        .iter()
+                        .filter_map(|dims| dims[0].figures.get(&name).copied())
+                        .collect();
+                    if let Some(iv) = interval(point, values) {
+                        dim.intervals.insert(name, iv);
+                    }
+                }
+            }
+        }
+        self.composite_interval = self.composite.and_then(|point| {
+            interval(
+                point,
+                resamples
+                    .iter()
+                    .filter_map(|card| composite(&card.dimensions, &card.weights))
+                    .collect(),
+            )
+        });
+    }
+
+    /// Whether this scorecard may be signed and ranked.
+    pub fn certifiable(&self) -> Result<(), NotCertifiable> {
+        if self.cases < self.minimum_cases {
+            return Err(NotCertifiable::TooFewCases {
+                scenario: self.scenario_id.clone(),
+                cases: self.cases,
+                minimum: self.minimum_cases,
+            });
+        }
+        if self.composite.is_none() {
+            return Err(NotCertifiable::NoComposite);
+        }
+        Ok(())
+    }
+
+    /// `oracle` or `trivial` for a reference row, `None` for an agent.
+    pub fn reference(&self) -> Option<&str> {
+        self.agent_sha256.strip_prefix(REFERENCE_PREFIX)
+    }
+
     /// The bytes that identify the results: everything but the wall time,
     /// as compact JSON written by this crate rather than by serde_json, so
     /// the bytes do not depend on a serializer's version or features.
     ///
-    /// Encoding (`govlab-scorecard/1`): fields in declaration order, map
-    /// keys in byte order, no whitespace; strings escape only `"`, `\` and
-    /// control characters (`\u00XX`); integers in decimal; floats in Rust's
-    /// shortest round-trip decimal form (`0.1235`, `75`, never an exponent);
-    /// `null` for an absent score. This is what gets signed.
+    /// Encoding: fields in declaration order, map keys in byte order, no
+    /// whitespace; strings escape only `"`, `\` and control characters
+    /// (`\u00XX`); integers in decimal; floats in Rust's shortest round-trip
+    /// decimal form (`0.1235`, `75`, never an exponent); `null` for an
+    /// absent score or interval; an interval is `{"low":…,"high":…}`. This
+    /// is what gets signed. (Format 1 cards keep their own encoding, see
+    /// [`ScorecardV1::canonical_json`].)
     pub fn canonical_json(&self) -> Vec<u8> {
         let mut out = Canonical::default();
         out.open();
@@ -525,15 +664,31 @@ impl Scorecard {
         out.field("agent_sha256").string(&self.agent_sha256);
         out.field("dataset_hash").string(&self.dataset_hash);
         out.field("cases").raw(&self.cases.to_string());
+        out.field("minimum_cases")
+            .raw(&self.minimum_cases.to_string());
         out.field("dimensions").open();
         for (name, dim) in self.dimensions.iter() {
             out.field(name).open();
             out.field("score").score(dim.score);
+            out.field("interval").interval(dim.interval);
             out.field("figures").open();
             for (figure, value) in &dim.figures {
                 out.field(figure).number(*value);
             }
             out.close();
+            out.field("intervals").open();
+            for (figure, value) in &dim.intervals {
+                out.field(figure).interval(Some(*value));
+            }
+            out.close();
+            out.field("notes").raw("[");
+            for (n, note) in dim.notes.iter().enumerate() {
+                if n > 0 {
+                    out.raw(",");
+                }
+                out.string(note);
+            }
+            out.raw("]");
             out.close();
         }
         out.close();
@@ -543,6 +698,8 @@ impl Scorecard {
         }
         out.close();
         out.field("composite").score(self.composite);
+        out.field("composite_interval")
+            .interval(self.composite_interval);
         out.close();
         out.bytes.into_bytes()
     }
@@ -552,18 +709,18 @@ impl Scorecard {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Reads a scorecard written by [`Scorecard::to_json`].
+    /// Reads a scorecard written by [`Scorecard::to_json`]; a format-1 card
+    /// is converted (its scores unchanged, without intervals).
     pub fn from_json(json: &str) -> Result<Scorecard, ScorecardError> {
-        let scorecard: Scorecard = serde_json::from_str(json)?;
-        scorecard.check_format()?;
-        Ok(scorecard)
-    }
-
-    pub(crate) fn check_format(&self) -> Result<(), ScorecardError> {
-        if self.format == SCORECARD_FORMAT {
-            Ok(())
-        } else {
-            Err(ScorecardError::Format(self.format.clone()))
+        #[derive(Deserialize)]
+        struct Tag {
+            format: String,
+        }
+        let tag: Tag = serde_json::from_str(json)?;
+        match tag.format.as_str() {
+            SCORECARD_FORMAT => Ok(serde_json::from_str(json)?),
+            FORMAT_V1 => Ok(serde_json::from_str::<ScorecardV1>(json)?.into_current()),
+            other => Err(ScorecardError::Format(other.to_owned())),
         }
     }
 
@@ -578,17 +735,39 @@ impl Scorecard {
         );
         let _ = writeln!(
             out,
-            "{:<36} {:>10} {:>8}",
-            "dimension / figure", "score", "weight"
+            "{:<36} {:>10} {:>20} {:>8}",
+            "dimension / figure", "score", "95% interval", "weight"
         );
         let weights = self.weights.as_array();
         for ((name, dim), weight) in self.dimensions.iter().zip(weights) {
-            let _ = writeln!(out, "{name:<36} {:>10} {weight:>8.2}", fmt_score(dim.score));
+            let _ = writeln!(
+                out,
+                "{name:<36} {:>10} {:>20} {weight:>8.2}",
+                fmt_score(dim.score),
+                fmt_interval(dim.interval)
+            );
             for (figure, value) in &dim.figures {
-                let _ = writeln!(out, "  {figure:<34} {:>10}", fmt_figure(*value));
+                let _ = writeln!(
+                    out,
+                    "  {figure:<34} {:>10} {:>20}",
+                    fmt_figure(*value),
+                    fmt_interval(dim.intervals.get(figure).copied())
+                );
+            }
+            for note in &dim.notes {
+                let _ = writeln!(out, "  note: {note}");
             }
         }
-        let _ = writeln!(out, "{:<36} {:>10}", "composite", fmt_score(self.composite));
+        let _ = writeln!(
+            out,
+            "{:<36} {:>10} {:>20}",
+            "composite",
+            fmt_score(self.composite),
+            fmt_interval(self.composite_interval)
+        );
+        if let Err(why) = self.certifiable() {
+            let _ = writeln!(out, "not certifiable: {why}");
+        }
         let _ = writeln!(
             out,
             "wall time {:.1} s, per case median {} µs, p95 {} µs (not scored)",
@@ -598,6 +777,32 @@ impl Scorecard {
         );
         out
     }
+}
+
+/// The composite of `dimensions` (see the module docs); `None` when
+/// effectiveness does not apply and nothing else does either.
+fn composite(dimensions: &Dimensions, weights: &Weights) -> Option<f64> {
+    let raw = weights.as_array();
+    let total: f64 = raw.iter().sum();
+    let effectiveness = dimensions.effectiveness.score;
+    let (weighted, others) = dimensions
+        .iter()
+        .zip(raw)
+        .skip(1)
+        .filter_map(|((_, dim), weight)| dim.score.map(|score| (score * weight, weight)))
+        .fold((0.0, 0.0), |(sum, total), (part, weight)| {
+            (sum + part, total + weight)
+        });
+    let quality = (others > 0.0).then(|| weighted / others);
+    let value = match (effectiveness, quality) {
+        (Some(e), Some(q)) => {
+            let w_e = raw[0] / total;
+            e * (w_e + (1.0 - w_e) * q / 100.0)
+        }
+        (Some(e), None) => e,
+        (None, q) => q?,
+    };
+    Some(round4(value))
 }
 
 /// Writer of the canonical encoding, see [`Scorecard::canonical_json`].
@@ -669,11 +874,34 @@ impl Canonical {
             None => self.raw("null"),
         }
     }
+
+    fn interval(&mut self, interval: Option<Interval>) {
+        match interval {
+            Some(interval) => {
+                self.open();
+                self.field("low").number(interval.low);
+                self.field("high").number(interval.high);
+                self.close();
+            }
+            None => self.raw("null"),
+        }
+    }
 }
 
 /// A score for display: two decimals, `n/a` when not applicable.
 pub(crate) fn fmt_score(score: Option<f64>) -> String {
     score.map_or_else(|| "n/a".to_owned(), |score| format!("{score:.2}"))
+}
+
+/// An interval for display: `[low, high]`, empty when there is none.
+pub(crate) fn fmt_interval(interval: Option<Interval>) -> String {
+    interval.map_or_else(String::new, |iv| {
+        if iv.high > 1.0 {
+            format!("[{:.1}, {:.1}]", iv.low, iv.high)
+        } else {
+            format!("[{:.3}, {:.3}]", iv.low, iv.high)
+        }
+    })
 }
 
 /// A figure for display: integers without decimals, others with 4.
@@ -754,24 +982,29 @@ pub(crate) mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::fairness::{ErrorMeasure, FlipCount};
     use crate::telemetry::{Histogram, Spread};
 
     pub(crate) fn summary(by_outcome: &[(Outcome, u64)], wall_ms: u64) -> TelemetrySummary {
         let mut counts: BTreeMap<Outcome, u64> = Outcome::ALL.into_iter().map(|o| (o, 0)).collect();
         counts.extend(by_outcome.iter().copied());
+        let fuel = Spread {
+            median: 1_000_000,
+            p95: 10_000_000,
+            max: 50_000_000,
+        };
+        let memory = Spread {
+            median: 1 << 20,
+            p95: 2 << 20,
+            max: 4 << 20,
+        };
         TelemetrySummary {
             cases: by_outcome.iter().map(|(_, n)| n).sum(),
             by_outcome: counts,
-            fuel: Spread {
-                median: 1_000_000,
-                p95: 10_000_000,
-                max: 50_000_000,
-            },
-            peak_memory_bytes: Spread {
-                median: 1 << 20,
-                p95: 2 << 20,
-                max: 4 << 20,
-            },
+            fuel,
+            peak_memory_bytes: memory,
+            decision_fuel: fuel,
+            decision_peak_memory_bytes: memory,
             latency_us: Spread {
                 median: 900 + wall_ms,
                 p95: 4_000 + wall_ms,
@@ -790,7 +1023,23 @@ pub(crate) mod tests {
         }
     }
 
+    /// An attribute with two groups of 50 cases: `a` always right, `b`
+    /// right `b_correct` times.
+    fn accuracy_attribute(b_correct: u64) -> AttributeFairness {
+        let mut attribute = AttributeFairness::new(ErrorMeasure::Accuracy);
+        for n in 0..50 {
+            attribute.group("a").add_decision(true);
+            attribute.group("b").add_decision(n < b_correct);
+        }
+        attribute
+    }
+
     pub(crate) fn results() -> PilotResults {
+        let mut language = accuracy_attribute(40);
+        language.flips = Some(FlipCount {
+            checked: 100,
+            flipped: 5,
+        });
         PilotResults {
             scenario_id: "family-support".into(),
             scenario_version: "1.2.0".into(),
@@ -802,8 +1051,6 @@ pub(crate) mod tests {
                 ("precision_at_k".into(), 0.6),
             ]),
             effectiveness_shown: BTreeMap::from([("k".into(), 50.0)]),
-            outputs_checked: 100,
-            schema_valid: 90,
             fidelity: BTreeMap::from([("field_fidelity".into(), 0.7)]),
             compliance: BTreeMap::from([
                 (
@@ -829,20 +1076,8 @@ pub(crate) mod tests {
                 ),
             ]),
             fairness: BTreeMap::from([
-                (
-                    "region".into(),
-                    FairnessFigures {
-                        largest_gap: 0.1,
-                        positive_rate_ratio: 0.9,
-                    },
-                ),
-                (
-                    "household_language".into(),
-                    FairnessFigures {
-                        largest_gap: 0.05,
-                        positive_rate_ratio: 0.6,
-                    },
-                ),
+                ("region".into(), accuracy_attribute(45)),
+                ("household_language".into(), language),
             ]),
         }
     }
@@ -859,6 +1094,7 @@ pub(crate) mod tests {
             },
             fuel_budget: 1_000_000_000,
             memory_budget_bytes: 64 << 20,
+            minimum_cases: 50,
         }
     }
 
@@ -889,53 +1125,106 @@ pub(crate) mod tests {
         // mean(0.8, 0.6)
         close(dims.effectiveness.score, 70.0, "effectiveness");
         assert_eq!(dims.effectiveness.figures["k"], 50.0);
-        // mean(90/100, 0.7)
+        // mean(90 decisions / 100 cases, 0.7)
         close(dims.interoperability.score, 80.0, "interoperability");
         assert_eq!(dims.interoperability.figures["schema_valid_share"], 0.9);
         // budget 1e9: p50 1e6 → 3 decades → 100; p95 1e7 → 2 decades → 66.667;
         // memory 4 MiB of 64 MiB → log10(16)/3 → 40.137.
         let memory = 100.0 * 16f64.log10() / 3.0;
-        close(
-            dims.efficiency.score,
-            0.5 * 100.0 + 0.3 * 200.0 / 3.0 + 0.2 * memory,
-            "efficiency",
-        );
-        // (90 ok + 4 agent_error) / 100
-        close(dims.reliability.score, 94.0, "reliability");
+        let efficiency = 0.5 * 100.0 + 0.3 * 200.0 / 3.0 + 0.2 * memory;
+        close(dims.efficiency.score, efficiency, "efficiency");
+        // 90 decisions of 100 cases: declining (agent_error) is not a decision.
+        close(dims.reliability.score, 90.0, "reliability");
         assert_eq!(dims.reliability.figures["out_of_fuel"], 6.0);
         assert_eq!(dims.reliability.figures["out_of_fuel_share"], 0.06);
         // mean(45/50, 100/100); the unchecked ai_label does not count.
         close(dims.compliance.score, 95.0, "compliance");
         assert!(!dims.compliance.figures.contains_key("ai_label_share"));
-        // region: min(0.9, 1) = 0.9; language: min(0.95, 0.75) = 0.75 → worst 75.
-        close(dims.fairness.score, 75.0, "fairness");
+        // region: gap 0.1 → 0.9; language: gap 0.2, flips 0.05 → 0.8.
+        close(dims.fairness.score, 80.0, "fairness");
+        assert_eq!(
+            dims.fairness.figures["household_language_flip_share"],
+            0.05
+        );
 
-        let scores = [70.0, 80.0, dims.efficiency.score.unwrap(), 94.0, 95.0, 75.0];
-        let weights = [0.4, 0.1, 0.1, 0.15, 0.15, 0.1];
-        let expected: f64 = scores.iter().zip(weights).map(|(s, w)| s * w).sum();
-        close(card.composite, expected, "composite");
+        // E × (ŵ_E + (1 − ŵ_E)·Q/100), Q the weighted mean of the rest.
+        let rest = [
+            (80.0, 0.1),
+            (efficiency, 0.1),
+            (90.0, 0.15),
+            (95.0, 0.15),
+            (80.0, 0.1),
+        ];
+        let q = rest.iter().map(|(s, w)| s * w).sum::<f64>() / 0.6;
+        close(card.composite, 70.0 * (0.4 + 0.6 * q / 100.0), "composite");
         assert_eq!(card.cases, 100);
+        assert!(card.certifiable().is_ok());
     }
 
     #[test]
-    fn dimensions_without_inputs_are_left_out_of_the_composite() {
+    fn an_agent_that_decides_nothing_scores_nothing() {
         let results = PilotResults {
-            effectiveness: BTreeMap::from([("top3_accuracy".into(), 0.5)]),
+            effectiveness: BTreeMap::from([("top3_accuracy".into(), 0.0)]),
+            compliance: BTreeMap::from([("ai_label".into(), ComplianceCheck::default())]),
+            fairness: BTreeMap::from([("language".into(), accuracy_attribute(0))]),
             ..PilotResults::default()
         };
-        let telemetry = summary(&[(Outcome::Ok, 1), (Outcome::Panic, 1)], 5);
+        let telemetry = summary(&[(Outcome::OutOfFuel, 100)], 5);
         let card = Scorecard::compute(&results, &telemetry, &config()).unwrap();
-        assert_eq!(card.dimensions.interoperability.score, None);
+        let dims = &card.dimensions;
+        assert_eq!(dims.effectiveness.score, Some(0.0));
+        assert_eq!(dims.efficiency.score, Some(0.0));
+        assert!(!dims.efficiency.notes.is_empty());
+        assert_eq!(dims.reliability.score, Some(0.0));
+        assert_eq!(dims.compliance.score, Some(0.0));
+        assert_eq!(dims.interoperability.score, Some(0.0));
+        assert_eq!(card.composite, Some(0.0));
+    }
+
+    #[test]
+    fn only_the_scenario_makes_a_dimension_not_applicable() {
+        let mut config = config();
+        config.weights.compliance = 0.0;
+        let card = Scorecard::compute(&results(), &summary(&[(Outcome::Ok, 100)], 1), &config)
+            .unwrap();
         assert_eq!(card.dimensions.compliance.score, None);
-        assert_eq!(card.dimensions.fairness.score, None);
-        close(card.dimensions.reliability.score, 50.0, "reliability");
-        // (0.4·50 + 0.1·eff + 0.15·50) / 0.65
-        let eff = card.dimensions.efficiency.score.unwrap();
-        close(
-            card.composite,
-            (0.4 * 50.0 + 0.1 * eff + 0.15 * 50.0) / 0.65,
-            "composite",
-        );
+        assert!(card.dimensions.fairness.score.is_some());
+    }
+
+    #[test]
+    fn too_few_cases_get_no_composite_and_no_certificate() {
+        let telemetry = summary(&[(Outcome::Ok, 10)], 1);
+        let card = Scorecard::compute(&results(), &telemetry, &config()).unwrap();
+        assert_eq!(card.composite, None);
+        let err = card.certifiable().unwrap_err();
+        assert!(err.to_string().contains("needs at least 50"), "{err}");
+        assert!(card.to_table().contains("not certifiable"));
+        let empty = Scorecard::compute(&results(), &summary(&[], 1), &config()).unwrap();
+        assert!(empty.certifiable().is_err());
+    }
+
+    #[test]
+    fn intervals_come_from_the_resamples_and_cover_the_point() {
+        let mut card = scorecard(1);
+        let resamples: Vec<Scorecard> = (0..40)
+            .map(|n| {
+                let mut resample = card.clone();
+                let shift = f64::from(n - 20) / 10.0;
+                resample.dimensions.effectiveness.score = Some(70.0 + shift);
+                resample
+                    .dimensions
+                    .effectiveness
+                    .figures
+                    .insert("recall_at_k".into(), 0.8 + shift / 100.0);
+                resample
+            })
+            .collect();
+        card.attach_intervals(&resamples, 1.0);
+        let iv = card.dimensions.effectiveness.interval.unwrap();
+        assert!(iv.low < 70.0 && iv.high > 70.0, "{iv:?}");
+        assert!(card.dimensions.effectiveness.intervals["recall_at_k"].low < 0.8);
+        assert!(card.composite_interval.is_some());
+        assert!(card.to_table().contains('['));
     }
 
     #[test]
@@ -958,25 +1247,6 @@ pub(crate) mod tests {
                 .contains("fix the weights in the scenario file"),
             "{err}"
         );
-        let zero = Weights {
-            effectiveness: 0.0,
-            interoperability: 0.0,
-            efficiency: 0.0,
-            reliability: 0.0,
-            compliance: 0.0,
-            fairness: 0.0,
-        };
-        assert!(
-            Scorecard::compute(
-                &results(),
-                &telemetry,
-                &ScoringConfig {
-                    weights: zero,
-                    ..config()
-                }
-            )
-            .is_err()
-        );
         let err = Scorecard::compute(
             &results(),
             &telemetry,
@@ -995,9 +1265,6 @@ pub(crate) mod tests {
         let second = scorecard(2_500);
         assert_ne!(first.wall_time, second.wall_time);
         assert_eq!(first.canonical_json(), second.canonical_json());
-        let mut second_same_time = second.clone();
-        second_same_time.wall_time = first.wall_time;
-        assert_eq!(first.to_json(), second_same_time.to_json());
         assert!(
             !String::from_utf8(first.canonical_json())
                 .unwrap()
@@ -1012,9 +1279,6 @@ pub(crate) mod tests {
         let back = Scorecard::from_json(&json).unwrap();
         assert_eq!(back, card);
         assert_eq!(back.to_json(), json);
-        assert_eq!(back.canonical_json(), card.canonical_json());
-        // Numbers are rounded to 4 decimals.
-        assert!(json.contains("\"schema_valid_share\": 0.9"), "{json}");
         let unknown = json.replacen("\"cases\"", "\"injected\": 1,\n  \"cases\"", 1);
         assert!(Scorecard::from_json(&unknown).is_err());
         let other = json.replace(SCORECARD_FORMAT, "govlab-scorecard/99");
@@ -1029,49 +1293,64 @@ pub(crate) mod tests {
     fn canonical_json_is_valid_json_with_the_signed_content() {
         let mut card = scorecard(1_234);
         card.split = "test \"quoted\" \\ back\nline\u{1} ñ Қ".into();
+        card.dimensions.fairness.notes.push("a \"note\"".into());
+        card.composite_interval = Some(Interval {
+            low: 60.5,
+            high: 70.25,
+        });
         let canonical = String::from_utf8(card.canonical_json()).unwrap();
         let value: serde_json::Value = serde_json::from_str(&canonical).unwrap();
         assert_eq!(value["split"], card.split.as_str());
         assert_eq!(value["cases"], 100);
-        assert_eq!(value["dimensions"]["fairness"]["score"], 75.0);
-        assert_eq!(
-            value["dimensions"]["reliability"]["figures"]["ok_share"],
-            0.9
-        );
+        assert_eq!(value["minimum_cases"], 50);
+        assert_eq!(value["dimensions"]["fairness"]["score"], 80.0);
+        assert_eq!(value["dimensions"]["fairness"]["notes"][0], "a \"note\"");
+        assert_eq!(value["composite_interval"]["high"], 70.25);
         assert_eq!(value["composite"].as_f64(), card.composite);
         assert!(value.get("wall_time").is_none());
-        assert!(canonical.contains("\"score\":75,"), "{canonical}");
-        let mut not_applicable = card.clone();
-        not_applicable.composite = None;
-        let canonical = String::from_utf8(not_applicable.canonical_json()).unwrap();
-        assert!(canonical.ends_with("\"composite\":null}"), "{canonical}");
     }
 
     /// A small scorecard whose canonical bytes are pinned: changing the
     /// encoding would invalidate every certificate already issued.
-    pub(crate) fn pinned_scorecard() -> Scorecard {
+    #[test]
+    fn canonical_encoding_is_pinned() {
         let dim = |score: Option<f64>, figures: &[(&str, f64)]| Dimension {
             score,
+            interval: score.map(|s| Interval {
+                low: s - 1.0,
+                high: s,
+            }),
             figures: figures.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+            ..Dimension::default()
         };
-        Scorecard {
+        let card = Scorecard {
             format: SCORECARD_FORMAT.into(),
             scenario_id: "air-quality-alerts".into(),
             scenario_version: "2.0.1".into(),
             split: "test".into(),
             agent_sha256: "ab".repeat(4),
             dataset_hash: "sha256:01".into(),
-            cases: 24,
+            cases: 240,
+            minimum_cases: 200,
             dimensions: Dimensions {
-                effectiveness: dim(
-                    Some(62.5),
-                    &[("alert_recall", 0.75), ("lead_time_hours", -1.5)],
-                ),
+                effectiveness: Dimension {
+                    intervals: BTreeMap::from([(
+                        "alert_recall".into(),
+                        Interval {
+                            low: 0.5,
+                            high: 0.75,
+                        },
+                    )]),
+                    ..dim(Some(62.5), &[("alert_recall", 0.75)])
+                },
                 interoperability: dim(None, &[]),
                 efficiency: dim(Some(100.0), &[("fuel_median", 1_000_000.0)]),
                 reliability: dim(Some(95.8333), &[("ok", 23.0)]),
                 compliance: dim(None, &[]),
-                fairness: dim(None, &[]),
+                fairness: Dimension {
+                    notes: vec!["city: too small".into()],
+                    ..dim(None, &[])
+                },
             },
             weights: Weights {
                 effectiveness: 0.6,
@@ -1082,29 +1361,23 @@ pub(crate) mod tests {
                 fairness: 0.0,
             },
             composite: Some(75.2083),
-            wall_time: WallTime {
-                total_ms: 812.5,
-                case_median_us: 1_200,
-                case_p95_us: 3_400,
-            },
-        }
-    }
-
-    #[test]
-    fn canonical_encoding_is_pinned() {
-        let canonical = String::from_utf8(pinned_scorecard().canonical_json()).unwrap();
+            composite_interval: None,
+            wall_time: WallTime::default(),
+        };
+        let canonical = String::from_utf8(card.canonical_json()).unwrap();
         let expected = concat!(
-            r#"{"format":"govlab-scorecard/1","scenario_id":"air-quality-alerts","#,
+            r#"{"format":"govlab-scorecard/2","scenario_id":"air-quality-alerts","#,
             r#""scenario_version":"2.0.1","split":"test","agent_sha256":"abababab","#,
-            r#""dataset_hash":"sha256:01","cases":24,"dimensions":{"#,
-            r#""effectiveness":{"score":62.5,"figures":{"alert_recall":0.75,"lead_time_hours":-1.5}},"#,
-            r#""interoperability":{"score":null,"figures":{}},"#,
-            r#""efficiency":{"score":100,"figures":{"fuel_median":1000000}},"#,
-            r#""reliability":{"score":95.8333,"figures":{"ok":23}},"#,
-            r#""compliance":{"score":null,"figures":{}},"#,
-            r#""fairness":{"score":null,"figures":{}}},"#,
+            r#""dataset_hash":"sha256:01","cases":240,"minimum_cases":200,"dimensions":{"#,
+            r#""effectiveness":{"score":62.5,"interval":{"low":61.5,"high":62.5},"#,
+            r#""figures":{"alert_recall":0.75},"intervals":{"alert_recall":{"low":0.5,"high":0.75}},"notes":[]},"#,
+            r#""interoperability":{"score":null,"interval":null,"figures":{},"intervals":{},"notes":[]},"#,
+            r#""efficiency":{"score":100,"interval":{"low":99,"high":100},"figures":{"fuel_median":1000000},"intervals":{},"notes":[]},"#,
+            r#""reliability":{"score":95.8333,"interval":{"low":94.8333,"high":95.8333},"figures":{"ok":23},"intervals":{},"notes":[]},"#,
+            r#""compliance":{"score":null,"interval":null,"figures":{},"intervals":{},"notes":[]},"#,
+            r#""fairness":{"score":null,"interval":null,"figures":{},"intervals":{},"notes":["city: too small"]}},"#,
             r#""weights":{"effectiveness":0.6,"interoperability":0,"efficiency":0.1,"#,
-            r#""reliability":0.3,"compliance":0,"fairness":0},"composite":75.2083}"#,
+            r#""reliability":0.3,"compliance":0,"fairness":0},"composite":75.2083,"composite_interval":null}"#,
         );
         assert_eq!(canonical, expected);
     }
@@ -1144,14 +1417,14 @@ pub(crate) mod tests {
         assert!(table.contains("fuel_median"), "{table}");
         assert!(table.contains("composite"), "{table}");
         assert!(table.contains("not scored"), "{table}");
-        assert!(table.contains("75.00"), "{table}");
+        assert!(table.contains("80.00"), "{table}");
     }
 
     #[test]
     fn comparison_reports_deltas() {
         let base = scorecard(1);
         let mut better = base.clone();
-        better.dimensions.reliability.score = Some(99.0);
+        better.dimensions.reliability.score = Some(95.0);
         better
             .dimensions
             .reliability

@@ -49,6 +49,7 @@ const PILOT_SPAN: &str = "govlab.pilot";
 const CASE_SPAN: &str = "govlab.case";
 
 const ATTR_CASE_ID: &str = "govlab.case.id";
+const ATTR_INDEX: &str = "govlab.case.index";
 const ATTR_OUTCOME: &str = "govlab.case.outcome";
 const ATTR_FUEL: &str = "govlab.case.fuel";
 const ATTR_PEAK_MEMORY: &str = "govlab.case.peak_memory_bytes";
@@ -121,6 +122,8 @@ pub struct PilotLabels {
 pub struct CaseRecord<'a> {
     /// The case's id in the dataset.
     pub case_id: &'a str,
+    /// Position of the case in the pilot (orders the samples).
+    pub index: u64,
     /// How the case ended.
     pub outcome: Outcome,
     /// Fuel the agent consumed.
@@ -186,9 +189,12 @@ pub struct FinishedTelemetry {
     pub summary: TelemetrySummary,
     /// Set when OTLP export failed; the summary is complete regardless.
     pub export_error: Option<TelemetryError>,
-    /// Every case as its span was recorded, in the order cases ended; empty
-    /// unless [`TelemetryConfig::keep_cases`] is set.
+    /// Every case as its span was recorded, in case order; empty unless
+    /// [`TelemetryConfig::keep_cases`] is set.
     pub cases: Vec<RecordedCase>,
+    /// Every case's compact sample, in case order (ids only with
+    /// [`TelemetryConfig::keep_cases`]): what bootstrap intervals resample.
+    pub samples: Vec<CaseSample>,
 }
 
 /// One case as the recorder kept it from its span (see
@@ -316,6 +322,7 @@ impl PilotTelemetry {
                 .with_start_time(start)
                 .with_attributes([
                     KeyValue::new(ATTR_CASE_ID, case.case_id.to_owned()),
+                    KeyValue::new(ATTR_INDEX, saturating_i64(u128::from(case.index))),
                     KeyValue::new(ATTR_OUTCOME, case.outcome.as_str()),
                     KeyValue::new(ATTR_FUEL, saturating_i64(u128::from(case.fuel))),
                     KeyValue::new(
@@ -376,18 +383,20 @@ impl PilotTelemetry {
             errors.push(format!("metrics: {err}"));
         }
         let export_error = (!errors.is_empty()).then(|| TelemetryError::Export(errors.join("; ")));
+        let mut samples = std::mem::take(
+            &mut *self
+                .samples
+                .cases
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        // Spans end in the order cases finish, on several workers.
+        samples.sort_by_key(|sample| sample.index);
         let cases = if self.keep_cases {
-            let samples = std::mem::take(
-                &mut *self
-                    .samples
-                    .cases
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner),
-            );
             samples
-                .into_iter()
+                .iter()
                 .map(|sample| RecordedCase {
-                    case_id: sample.case_id,
+                    case_id: sample.case_id.clone(),
                     outcome: sample.outcome,
                     fuel: sample.fuel,
                     peak_memory_bytes: sample.peak_memory_bytes,
@@ -402,6 +411,7 @@ impl PilotTelemetry {
             summary,
             export_error,
             cases,
+            samples,
         }
     }
 }
@@ -429,15 +439,22 @@ fn saturating_i64(value: u128) -> i64 {
 }
 
 /// One case span as the recorder kept it.
-#[derive(Debug, Clone)]
-struct CaseSample {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSample {
     /// Empty unless [`TelemetryConfig::keep_cases`] is set.
-    case_id: String,
-    outcome: Outcome,
-    fuel: u64,
-    peak_memory_bytes: u64,
-    latency_us: u64,
-    findings: u64,
+    pub case_id: String,
+    /// Position of the case in the pilot.
+    pub index: u64,
+    /// How the case ended.
+    pub outcome: Outcome,
+    /// Fuel the agent consumed.
+    pub fuel: u64,
+    /// Peak linear memory, in bytes.
+    pub peak_memory_bytes: u64,
+    /// Wall time, in microseconds.
+    pub latency_us: u64,
+    /// Validation findings on the output.
+    pub findings: u64,
 }
 
 #[derive(Debug, Default)]
@@ -459,6 +476,7 @@ impl CaseRecorder {
         let mut case_id = String::new();
         let mut outcome = None;
         let (mut fuel, mut peak_memory_bytes, mut latency_us, mut findings) = (0, 0, 0, 0);
+        let mut index = 0;
         for attribute in &span.attributes {
             let as_u64 = || match &attribute.value {
                 Value::I64(value) => u64::try_from(*value).ok(),
@@ -469,6 +487,7 @@ impl CaseRecorder {
                     case_id = attribute.value.as_str().into_owned();
                 }
                 ATTR_OUTCOME => outcome = attribute.value.as_str().parse::<Outcome>().ok(),
+                ATTR_INDEX => index = as_u64()?,
                 ATTR_FUEL => fuel = as_u64()?,
                 ATTR_PEAK_MEMORY => peak_memory_bytes = as_u64()?,
                 ATTR_LATENCY_US => latency_us = as_u64()?,
@@ -478,6 +497,7 @@ impl CaseRecorder {
         }
         Some(CaseSample {
             case_id,
+            index,
             outcome: outcome?,
             fuel,
             peak_memory_bytes,
@@ -595,6 +615,10 @@ pub struct TelemetrySummary {
     pub fuel: Spread,
     /// Peak memory per case, in bytes.
     pub peak_memory_bytes: Spread,
+    /// Fuel per decision (cases that ended `ok`): what efficiency scores.
+    pub decision_fuel: Spread,
+    /// Peak memory per decision, in bytes.
+    pub decision_peak_memory_bytes: Spread,
     /// Wall time per case, in microseconds (machine-dependent).
     pub latency_us: Spread,
     /// Validation findings over all cases.
@@ -614,7 +638,8 @@ impl TelemetrySummary {
     }
 }
 
-fn summarize(samples: &[CaseSample], wall_total: Duration) -> TelemetrySummary {
+/// The summary of `samples` (e.g. a bootstrap resample of a pilot's).
+pub fn summarize(samples: &[CaseSample], wall_total: Duration) -> TelemetrySummary {
     let mut by_outcome: BTreeMap<Outcome, u64> = Outcome::ALL
         .into_iter()
         .map(|outcome| (outcome, 0))
@@ -633,6 +658,20 @@ fn summarize(samples: &[CaseSample], wall_total: Duration) -> TelemetrySummary {
         peak_memory_bytes: Spread::of(
             samples
                 .iter()
+                .map(|sample| sample.peak_memory_bytes)
+                .collect(),
+        ),
+        decision_fuel: Spread::of(
+            samples
+                .iter()
+                .filter(|sample| sample.outcome == Outcome::Ok)
+                .map(|sample| sample.fuel)
+                .collect(),
+        ),
+        decision_peak_memory_bytes: Spread::of(
+            samples
+                .iter()
+                .filter(|sample| sample.outcome == Outcome::Ok)
                 .map(|sample| sample.peak_memory_bytes)
                 .collect(),
         ),
@@ -668,6 +707,7 @@ mod tests {
     fn record(telemetry: &PilotTelemetry, (id, outcome, fuel): &(String, Outcome, u64)) {
         telemetry.record_case(&CaseRecord {
             case_id: id,
+            index: fuel / 1_000 - 1,
             outcome: *outcome,
             fuel: *fuel,
             peak_memory_bytes: 65_536 * (fuel / 1_000),

@@ -41,6 +41,7 @@ fn run_pilot(trap_every: usize) -> (Scorecard, TelemetrySummary) {
                     };
                     telemetry.record_case(&CaseRecord {
                         case_id: &ids[idx],
+                        index: idx as u64,
                         outcome,
                         fuel: 2_000_000 + 10_000 * idx as u64,
                         peak_memory_bytes: (1 + idx as u64 % 8) << 20,
@@ -94,6 +95,7 @@ fn run_pilot(trap_every: usize) -> (Scorecard, TelemetrySummary) {
         },
         fuel_budget: 1_000_000_000,
         memory_budget_bytes: 64 << 20,
+        minimum_cases: 200,
     };
     (
         Scorecard::compute(&results, &summary, &config).unwrap(),
@@ -114,7 +116,7 @@ fn pilot_to_verified_scorecard_and_report() {
     let keys = tempfile::tempdir().unwrap();
     let key = LabKey::load_or_create(keys.path()).unwrap();
     let file = keys.path().join("card.json");
-    std::fs::write(&file, key.sign(&card).to_json()).unwrap();
+    std::fs::write(&file, key.sign(&card).unwrap().to_json()).unwrap();
 
     let published = LabPublicKey::load(keys.path()).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
@@ -141,7 +143,10 @@ fn rerunning_the_same_pilot_gives_the_same_signed_scorecard() {
     let (mut second, _) = run_pilot(20);
     assert_eq!(first.canonical_json(), second.canonical_json());
     second.wall_time = first.wall_time;
-    assert_eq!(key.sign(&first).to_json(), key.sign(&second).to_json());
+    assert_eq!(
+        key.sign(&first).unwrap().to_json(),
+        key.sign(&second).unwrap().to_json()
+    );
 
     let (worse, _) = run_pilot(4);
     assert_ne!(first.canonical_json(), worse.canonical_json());

@@ -4,24 +4,31 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use govlab_scoring::metrics::{LeadTimeConfig, alert_scores, fairness};
+use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure};
+use govlab_scoring::metrics::{LeadTimeConfig, alert_scores};
 use govlab_scoring::scorecard::ComplianceCheck;
 use serde_json::Value;
 
-use super::{Evaluation, Report, figures, share};
+use super::{Evaluation, Report, share};
 use crate::cases::AirTruth;
 
 /// How far before an episode an alert still counts for it.
 const LEAD_CAP_HOURS: i64 = 24;
 
+#[derive(Debug, Clone)]
+struct Row {
+    city: String,
+    /// Hours the agent alerted for.
+    alerted: Vec<i64>,
+    /// Hours above the threshold.
+    exceedance: Vec<i64>,
+    /// Alerts with every required language.
+    languages: ComplianceCheck,
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Air {
-    case: i64,
-    predicted: BTreeSet<(i64, i64)>,
-    truth: BTreeSet<(i64, i64)>,
-    /// Per case: city, (true positive hours, exceedance hours, alerted).
-    rows: Vec<(String, (u64, u64, bool))>,
-    languages: ComplianceCheck,
+    rows: Vec<Row>,
 }
 
 /// Whether `text` is plausibly written in `language`: Cyrillic for Russian
@@ -47,9 +54,8 @@ impl Air {
         output: Option<&Value>,
         report: &mut Report<'_>,
     ) {
-        let case = self.case;
-        self.case += 1;
         let mut alerted = BTreeSet::new();
+        let mut languages = ComplianceCheck::default();
         let alerts = output
             .and_then(|o| o.get("alerts"))
             .and_then(Value::as_array)
@@ -69,7 +75,6 @@ impl Air {
                     format!("`{time}` is not an hour of the window"),
                 ),
             }
-            self.languages.checked += 1;
             let messages = alert.get("messages");
             let missing: Vec<&str> = truth
                 .languages
@@ -82,9 +87,8 @@ impl Air {
                         .is_some_and(|text| in_language(text, language))
                 })
                 .collect();
-            if missing.is_empty() {
-                self.languages.passed += 1;
-            } else {
+            languages.add(missing.is_empty());
+            if !missing.is_empty() {
                 report(
                     "GL-AQ-002",
                     format!("/alerts/{position}/messages"),
@@ -95,38 +99,41 @@ impl Air {
                 );
             }
         }
-        let hits = alerted.intersection(&truth.exceedance_hours).count() as u64;
-        self.rows.push((
-            truth.city.clone(),
-            (
-                hits,
-                truth.exceedance_hours.len() as u64,
-                !alerted.is_empty(),
-            ),
-        ));
-        self.predicted
-            .extend(alerted.into_iter().map(|hour| (case, hour)));
-        self.truth
-            .extend(truth.exceedance_hours.iter().map(|hour| (case, *hour)));
+        self.rows.push(Row {
+            city: truth.city.clone(),
+            alerted: alerted.into_iter().collect(),
+            exceedance: truth.exceedance_hours.iter().copied().collect(),
+            languages,
+        });
     }
 
-    pub(super) fn finish(self) -> Evaluation {
+    pub(super) fn cases(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub(super) fn evaluate(&self, sample: Option<&[u32]>) -> Evaluation {
+        let rows = super::pick(&self.rows, sample);
+        // A resample may hold a case twice: hours are keyed by position.
+        let mut predicted = BTreeSet::new();
+        let mut truth = BTreeSet::new();
+        let mut languages = ComplianceCheck::default();
+        // The decision per case: alert in a window that has an episode.
+        let mut city = AttributeFairness::new(ErrorMeasure::EqualisedOdds);
+        for (position, row) in rows.iter().enumerate() {
+            let case = position as i64;
+            predicted.extend(row.alerted.iter().map(|hour| (case, *hour)));
+            truth.extend(row.exceedance.iter().map(|hour| (case, *hour)));
+            languages.passed += row.languages.passed;
+            languages.checked += row.languages.checked;
+            city.group(&row.city)
+                .add_binary(!row.exceedance.is_empty(), !row.alerted.is_empty());
+        }
         let scores = alert_scores(
-            &self.predicted,
-            &self.truth,
+            &predicted,
+            &truth,
             LeadTimeConfig {
                 cap_hours: LEAD_CAP_HOURS,
             },
-        );
-        let city = fairness(
-            &self.rows,
-            |rows: &[(u64, u64, bool)]| {
-                share(
-                    rows.iter().map(|r| r.0).sum::<u64>(),
-                    rows.iter().map(|r| r.1).sum::<u64>(),
-                )
-            },
-            |row: &(u64, u64, bool)| row.2,
         );
         Evaluation {
             metrics: BTreeMap::from([
@@ -142,8 +149,8 @@ impl Air {
                 ),
             ]),
             fidelity: BTreeMap::new(),
-            compliance: BTreeMap::from([("alert_language".to_owned(), self.languages)]),
-            fairness: BTreeMap::from([("city".to_owned(), figures(&city))]),
+            compliance: BTreeMap::from([("alert_language".to_owned(), languages)]),
+            fairness: BTreeMap::from([("city".to_owned(), city)]),
         }
     }
 }

@@ -7,11 +7,12 @@
 use std::collections::BTreeMap;
 
 use govlab_adapters::codelists::CodeLists;
-use govlab_scoring::metrics::{binary_scores, fairness, macro_f1};
+use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure};
+use govlab_scoring::metrics::{binary_scores, macro_f1};
 use govlab_scoring::scorecard::ComplianceCheck;
 use serde_json::Value;
 
-use super::{Evaluation, Report, contains_text, figures};
+use super::{Evaluation, Report, contains_text};
 use crate::cases::AppealTruth;
 
 /// What one case contributes; labels are [`Labels`] ids.
@@ -23,6 +24,12 @@ struct Row {
     urgent: (bool, bool),
     misrouted: (bool, bool),
     language: u32,
+    /// Category and body are codes of the shared code lists.
+    known_codes: bool,
+    /// A drafted reply was marked as AI-generated.
+    ai_label: Option<bool>,
+    /// The output did not repeat the applicant's IIN.
+    no_echo: Option<bool>,
 }
 
 /// The distinct labels (categories, priorities, languages) of a pilot, so
@@ -65,10 +72,6 @@ fn is_code(list: &str, code: &str) -> bool {
 pub(super) struct Appeals {
     rows: Vec<Row>,
     labels: Labels,
-    ai_label: ComplianceCheck,
-    no_echo: ComplianceCheck,
-    /// Outputs whose category and body are codes of the shared code lists.
-    known_codes: u64,
 }
 
 impl Appeals {
@@ -99,6 +102,33 @@ impl Appeals {
             };
             is_code("appeal_categories", category) && is_code(body_list, body)
         };
+        let mut ai_label = None;
+        let mut no_echo = None;
+        if let Some(output) = output {
+            if let Some(draft) = output.get("reply_draft").filter(|draft| !draft.is_null()) {
+                let labelled = draft.get("ai_generated").and_then(Value::as_bool) == Some(true);
+                ai_label = Some(labelled);
+                if !labelled {
+                    report(
+                        "GL-AT-001",
+                        "/reply_draft/ai_generated".to_owned(),
+                        "the drafted reply is not marked as AI-generated (set ai_generated: true)"
+                            .to_owned(),
+                    );
+                }
+            }
+            if let Some(iin) = &truth.applicant_iin {
+                let echoed = contains_text(output, iin);
+                no_echo = Some(!echoed);
+                if echoed {
+                    report(
+                        "GL-AT-002",
+                        String::new(),
+                        "the output repeats the applicant's IIN".to_owned(),
+                    );
+                }
+            }
+        }
         let labels = &mut self.labels;
         self.rows.push(Row {
             routed: !body.is_empty() && body == truth.responsible_body,
@@ -107,43 +137,21 @@ impl Appeals {
             priority: (labels.id(&truth.priority), labels.id(priority)),
             misrouted: (truth.misrouted, output.is_some() && misrouted),
             language: labels.id(&truth.language),
+            known_codes,
+            ai_label,
+            no_echo,
         });
-        let Some(output) = output else { return };
-        if known_codes {
-            self.known_codes += 1;
-        }
-        if let Some(draft) = output.get("reply_draft").filter(|draft| !draft.is_null()) {
-            self.ai_label.checked += 1;
-            if draft.get("ai_generated").and_then(Value::as_bool) == Some(true) {
-                self.ai_label.passed += 1;
-            } else {
-                report(
-                    "GL-AT-001",
-                    "/reply_draft/ai_generated".to_owned(),
-                    "the drafted reply is not marked as AI-generated (set ai_generated: true)"
-                        .to_owned(),
-                );
-            }
-        }
-        if let Some(iin) = &truth.applicant_iin {
-            self.no_echo.checked += 1;
-            if contains_text(output, iin) {
-                report(
-                    "GL-AT-002",
-                    String::new(),
-                    "the output repeats the applicant's IIN".to_owned(),
-                );
-            } else {
-                self.no_echo.passed += 1;
-            }
-        }
     }
 
-    pub(super) fn finish(self) -> Evaluation {
+    pub(super) fn cases(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub(super) fn evaluate(&self, sample: Option<&[u32]>) -> Evaluation {
+        let rows = super::pick(&self.rows, sample);
         let labels = &self.labels;
         let pairs = |pick: fn(&Row) -> (u32, u32)| {
-            self.rows
-                .iter()
+            rows.iter()
                 .map(|row| {
                     let (truth, predicted) = pick(row);
                     (labels.name(truth), labels.name(predicted))
@@ -152,57 +160,42 @@ impl Appeals {
         };
         let categories = pairs(|row| row.category);
         let priorities = pairs(|row| row.priority);
-        let urgent: Vec<(bool, bool)> = self.rows.iter().map(|row| row.urgent).collect();
-        let misrouted = binary_scores(
-            &self
-                .rows
-                .iter()
-                .map(|row| row.misrouted)
-                .collect::<Vec<_>>(),
-        );
-        let routed = self.rows.iter().filter(|row| row.routed).count() as u64;
+        let urgent: Vec<(bool, bool)> = rows.iter().map(|row| row.urgent).collect();
+        let misrouted = binary_scores(&rows.iter().map(|row| row.misrouted).collect::<Vec<_>>());
+        let n = rows.len() as u64;
+        let routed = rows.iter().filter(|row| row.routed).count() as u64;
         let metrics = BTreeMap::from([
             ("category_macro_f1".to_owned(), macro_f1(&categories)),
             ("priority_macro_f1".to_owned(), macro_f1(&priorities)),
-            (
-                "routing_accuracy".to_owned(),
-                super::share(routed, self.rows.len() as u64),
-            ),
+            ("routing_accuracy".to_owned(), super::share(routed, n)),
             ("urgent_recall".to_owned(), binary_scores(&urgent).recall),
             ("misrouted_recall".to_owned(), misrouted.recall),
             ("misrouted_precision".to_owned(), misrouted.precision),
         ]);
-        let by_language: Vec<(&str, (bool, bool))> = self
-            .rows
-            .iter()
-            .map(|row| {
-                (
-                    labels.name(row.language),
-                    (row.category.0 == row.category.1, row.misrouted.1),
-                )
-            })
-            .collect();
-        let language = fairness(
-            &by_language,
-            |rows: &[(bool, bool)]| {
-                super::share(
-                    rows.iter().filter(|r| r.0).count() as u64,
-                    rows.len() as u64,
-                )
-            },
-            |row: &(bool, bool)| row.1,
-        );
+        // The decision compared across languages: category and body both right.
+        let mut language = AttributeFairness::new(ErrorMeasure::Accuracy);
+        let mut ai_label = ComplianceCheck::default();
+        let mut no_echo = ComplianceCheck::default();
+        for row in &rows {
+            language
+                .group(labels.name(row.language))
+                .add_decision(row.category.0 == row.category.1 && row.routed);
+            if let Some(passed) = row.ai_label {
+                ai_label.add(passed);
+            }
+            if let Some(passed) = row.no_echo {
+                no_echo.add(passed);
+            }
+        }
+        let known = rows.iter().filter(|row| row.known_codes).count() as u64;
         Evaluation {
             metrics,
-            fidelity: BTreeMap::from([(
-                "known_codes".to_owned(),
-                super::share(self.known_codes, self.rows.len() as u64),
-            )]),
+            fidelity: BTreeMap::from([("known_codes".to_owned(), super::share(known, n))]),
             compliance: BTreeMap::from([
-                ("ai_label".to_owned(), self.ai_label),
-                ("no_identifier_echo".to_owned(), self.no_echo),
+                ("ai_label".to_owned(), ai_label),
+                ("no_identifier_echo".to_owned(), no_echo),
             ]),
-            fairness: BTreeMap::from([("language".to_owned(), figures(&language))]),
+            fairness: BTreeMap::from([("language".to_owned(), language)]),
         }
     }
 }

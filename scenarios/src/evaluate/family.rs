@@ -5,15 +5,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use govlab_scoring::metrics::{fairness, precision_at_k, recall_at_k};
+use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure};
+use govlab_scoring::metrics::{precision_at_k, recall_at_k};
 use govlab_scoring::scorecard::ComplianceCheck;
 use serde_json::Value;
 
-use super::{Evaluation, Report, figures, share};
+use super::{Evaluation, Report, share};
 use crate::cases::FamilyTruth;
 
 /// Share of a pilot's cases the lab can visit: k = ⌈10 % of cases⌉.
 const K_SHARE: f64 = 0.10;
+
+/// The fairness attributes, in the order of [`Row::groups`].
+const ATTRIBUTES: [&str; 3] = ["region", "household_language", "head_sex"];
 
 #[derive(Debug, Clone)]
 struct Row {
@@ -22,13 +26,15 @@ struct Row {
     at_risk: bool,
     overlap: Option<f64>,
     groups: [String; 3],
+    /// A flagged household came with factors.
+    explanation_present: Option<bool>,
+    /// The named factors are fields of the household.
+    explanation_real_fields: Option<bool>,
 }
 
 #[derive(Debug, Default)]
 pub(super) struct Family {
     rows: Vec<Row>,
-    explanation_present: ComplianceCheck,
-    explanation_real_fields: ComplianceCheck,
 }
 
 impl Family {
@@ -61,29 +67,26 @@ impl Family {
                 .count();
             share(hits as u64, truth.top_factors.len() as u64)
         });
+        let (mut explanation_present, mut explanation_real_fields) = (None, None);
         if output.is_some() {
             if flagged {
-                self.explanation_present.checked += 1;
+                explanation_present = Some(!factors.is_empty());
                 if factors.is_empty() {
                     report(
                         "GL-FS-001",
                         "/top_factors".to_owned(),
                         "the household is flagged but no factor explains why".to_owned(),
                     );
-                } else {
-                    self.explanation_present.passed += 1;
                 }
             }
             if !factors.is_empty() {
-                self.explanation_real_fields.checked += 1;
                 let unknown: Vec<&str> = factors
                     .iter()
                     .copied()
                     .filter(|f| !truth.param_names.contains(*f))
                     .collect();
-                if unknown.is_empty() {
-                    self.explanation_real_fields.passed += 1;
-                } else {
+                explanation_real_fields = Some(unknown.is_empty());
+                if !unknown.is_empty() {
                     report(
                         "GL-FS-002",
                         "/top_factors".to_owned(),
@@ -102,31 +105,29 @@ impl Family {
                 truth.household_language.clone(),
                 truth.head_sex.clone(),
             ],
+            explanation_present,
+            explanation_real_fields,
         });
     }
 
-    pub(super) fn finish(self) -> Evaluation {
-        let n = self.rows.len();
+    pub(super) fn cases(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub(super) fn evaluate(&self, sample: Option<&[u32]>) -> Evaluation {
+        let rows = super::pick(&self.rows, sample);
+        let n = rows.len();
         let k = ((n as f64) * K_SHARE).ceil() as usize;
         let mut order: Vec<usize> = (0..n).collect();
         // Highest score first; ties keep case order, so the ranking is stable.
-        order.sort_by(|&a, &b| {
-            self.rows[b]
-                .score
-                .total_cmp(&self.rows[a].score)
-                .then(a.cmp(&b))
-        });
+        order.sort_by(|&a, &b| rows[b].score.total_cmp(&rows[a].score).then(a.cmp(&b)));
         let ranking: Vec<usize> = order
             .into_iter()
-            .filter(|&i| self.rows[i].score >= 0.0)
+            .filter(|&i| rows[i].score >= 0.0)
             .collect();
-        let relevant: BTreeSet<usize> = (0..n).filter(|&i| self.rows[i].at_risk).collect();
-        let overlaps: Vec<f64> = self.rows.iter().filter_map(|row| row.overlap).collect();
-        let correct_flags = self
-            .rows
-            .iter()
-            .filter(|row| row.flagged == row.at_risk)
-            .count() as u64;
+        let relevant: BTreeSet<usize> = (0..n).filter(|&i| rows[i].at_risk).collect();
+        let overlaps: Vec<f64> = rows.iter().filter_map(|row| row.overlap).collect();
+        let correct_flags = rows.iter().filter(|row| row.flagged == row.at_risk).count() as u64;
         let metrics = BTreeMap::from([
             (
                 "recall_at_k".to_owned(),
@@ -146,44 +147,35 @@ impl Family {
             ),
             ("flag_accuracy".to_owned(), share(correct_flags, n as u64)),
         ]);
-        let mut fairness_figures = BTreeMap::new();
-        for (slot, attribute) in ["region", "household_language", "head_sex"]
-            .into_iter()
-            .enumerate()
-        {
-            let rows: Vec<(String, (bool, bool))> = self
-                .rows
-                .iter()
-                .map(|row| {
-                    (
-                        row.groups[slot].clone(),
-                        (row.flagged == row.at_risk, row.flagged),
-                    )
-                })
-                .collect();
-            let report = fairness(
-                &rows,
-                |rows: &[(bool, bool)]| {
-                    share(
-                        rows.iter().filter(|r| r.0).count() as u64,
-                        rows.len() as u64,
-                    )
-                },
-                |row: &(bool, bool)| row.1,
-            );
-            fairness_figures.insert(attribute.to_owned(), figures(&report));
+        // The decision compared across groups is the flag against the truth.
+        let mut fairness = BTreeMap::new();
+        for (slot, attribute) in ATTRIBUTES.into_iter().enumerate() {
+            let mut measured = AttributeFairness::new(ErrorMeasure::EqualisedOdds);
+            for row in &rows {
+                measured
+                    .group(&row.groups[slot])
+                    .add_binary(row.at_risk, row.flagged);
+            }
+            fairness.insert(attribute.to_owned(), measured);
+        }
+        let mut present = ComplianceCheck::default();
+        let mut real = ComplianceCheck::default();
+        for row in &rows {
+            if let Some(passed) = row.explanation_present {
+                present.add(passed);
+            }
+            if let Some(passed) = row.explanation_real_fields {
+                real.add(passed);
+            }
         }
         Evaluation {
             metrics,
             fidelity: BTreeMap::new(),
             compliance: BTreeMap::from([
-                ("explanation_present".to_owned(), self.explanation_present),
-                (
-                    "explanation_real_fields".to_owned(),
-                    self.explanation_real_fields,
-                ),
+                ("explanation_present".to_owned(), present),
+                ("explanation_real_fields".to_owned(), real),
             ]),
-            fairness: fairness_figures,
+            fairness,
         }
     }
 }

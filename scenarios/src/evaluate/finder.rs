@@ -4,18 +4,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use govlab_scoring::metrics::{RankedQuery, fairness, mean_reciprocal_rank, top_k_accuracy};
+use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure};
+use govlab_scoring::metrics::{RankedQuery, mean_reciprocal_rank, top_k_accuracy};
 use serde_json::Value;
 
-use super::{Evaluation, Report, figures, share};
+use super::{Evaluation, Report, share};
 use crate::cases::{ServiceTruth, catalogue};
+
+#[derive(Debug, Clone)]
+struct Row {
+    query: RankedQuery<String>,
+    language: String,
+    ids_returned: u64,
+    ids_known: u64,
+}
 
 #[derive(Debug, Default)]
 pub(super) struct Finder {
-    queries: Vec<RankedQuery<String>>,
-    languages: Vec<String>,
-    ids_returned: u64,
-    ids_known: u64,
+    rows: Vec<Row>,
     /// The catalogue's ids, read on the first case.
     known: Option<BTreeSet<String>>,
 }
@@ -43,10 +49,10 @@ impl Finder {
                     .collect()
             })
             .unwrap_or_default();
+        let mut ids_known = 0;
         for (position, id) in ranking.iter().enumerate() {
-            self.ids_returned += 1;
             if known.contains(id) {
-                self.ids_known += 1;
+                ids_known += 1;
             } else {
                 report(
                     "GL-SF-001",
@@ -55,40 +61,39 @@ impl Finder {
                 );
             }
         }
-        self.queries.push(RankedQuery {
-            ranking,
-            relevant: truth.relevant.clone(),
+        self.rows.push(Row {
+            ids_returned: ranking.len() as u64,
+            ids_known,
+            query: RankedQuery {
+                ranking,
+                relevant: truth.relevant.clone(),
+            },
+            language: truth.language.clone(),
         });
-        self.languages.push(truth.language.clone());
     }
 
-    pub(super) fn finish(self) -> Evaluation {
-        let rows: Vec<(String, RankedQuery<String>)> = self
-            .languages
-            .iter()
-            .cloned()
-            .zip(self.queries.iter().cloned())
-            .collect();
-        let language = fairness(
-            &rows,
-            |queries: &[RankedQuery<String>]| top_k_accuracy(queries, 3),
-            |query: &RankedQuery<String>| !query.ranking.is_empty(),
-        );
-        let mut fidelity = BTreeMap::new();
-        if self.ids_returned > 0 {
-            fidelity.insert(
-                "known_service_ids".to_owned(),
-                share(self.ids_known, self.ids_returned),
-            );
+    pub(super) fn cases(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub(super) fn evaluate(&self, sample: Option<&[u32]>) -> Evaluation {
+        let rows = super::pick(&self.rows, sample);
+        let queries: Vec<RankedQuery<String>> = rows.iter().map(|row| row.query.clone()).collect();
+        let mut language = AttributeFairness::new(ErrorMeasure::Accuracy);
+        for (row, query) in rows.iter().zip(&queries) {
+            let hit = top_k_accuracy(std::slice::from_ref(query), 3) >= 1.0;
+            language.group(&row.language).add_decision(hit);
         }
+        let returned: u64 = rows.iter().map(|row| row.ids_returned).sum();
+        let known: u64 = rows.iter().map(|row| row.ids_known).sum();
         Evaluation {
             metrics: BTreeMap::from([
-                ("top3_accuracy".to_owned(), top_k_accuracy(&self.queries, 3)),
-                ("mrr".to_owned(), mean_reciprocal_rank(&self.queries)),
+                ("top3_accuracy".to_owned(), top_k_accuracy(&queries, 3)),
+                ("mrr".to_owned(), mean_reciprocal_rank(&queries)),
             ]),
-            fidelity,
+            fidelity: BTreeMap::from([("known_service_ids".to_owned(), share(known, returned))]),
             compliance: BTreeMap::new(),
-            fairness: BTreeMap::from([("language".to_owned(), figures(&language))]),
+            fairness: BTreeMap::from([("language".to_owned(), language)]),
         }
     }
 }

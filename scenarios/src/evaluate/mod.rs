@@ -16,8 +16,8 @@ mod residency;
 
 use std::collections::BTreeMap;
 
-use govlab_scoring::metrics::FairnessReport;
-use govlab_scoring::scorecard::{ComplianceCheck, FairnessFigures, PilotResults};
+use govlab_scoring::fairness::AttributeFairness;
+use govlab_scoring::scorecard::{ComplianceCheck, PilotResults};
 use serde_json::Value;
 
 use crate::cases::CaseTruth;
@@ -123,7 +123,7 @@ pub struct Evaluation {
     /// Compliance checks.
     pub compliance: BTreeMap<String, ComplianceCheck>,
     /// Fairness per attribute (only the scenario's configured groups).
-    pub fairness: BTreeMap<String, FairnessFigures>,
+    pub fairness: BTreeMap<String, AttributeFairness>,
 }
 
 impl Evaluation {
@@ -147,11 +147,13 @@ impl Evaluation {
             .extend(self.compliance.iter().map(|(k, v)| (k.clone(), *v)));
         results
             .fairness
-            .extend(self.fairness.iter().map(|(k, v)| (k.clone(), *v)));
+            .extend(self.fairness.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
 }
 
-/// Accumulates a pilot's cases, in order, for one scenario.
+/// Keeps what each case of a pilot contributes, in case order, for one
+/// scenario, and computes the figures over all cases or over a bootstrap
+/// resample of them.
 #[derive(Debug)]
 pub struct Evaluator {
     inner: Inner,
@@ -221,14 +223,26 @@ impl Evaluator {
         findings
     }
 
-    /// The pilot's figures.
-    pub fn finish(self) -> Evaluation {
-        let mut evaluation = match self.inner {
-            Inner::Appeals(eval) => eval.finish(),
-            Inner::Family(eval) => eval.finish(),
-            Inner::Residency(eval) => eval.finish(),
-            Inner::Air(eval) => eval.finish(),
-            Inner::Finder(eval) => eval.finish(),
+    /// Cases observed so far.
+    pub fn cases(&self) -> usize {
+        match &self.inner {
+            Inner::Appeals(eval) => eval.cases(),
+            Inner::Family(eval) => eval.cases(),
+            Inner::Residency(eval) => eval.cases(),
+            Inner::Air(eval) => eval.cases(),
+            Inner::Finder(eval) => eval.cases(),
+        }
+    }
+
+    /// The pilot's figures over every case (`None`) or over the cases at
+    /// `sample`'s positions (a bootstrap resample; repeats allowed).
+    pub fn evaluate(&self, sample: Option<&[u32]>) -> Evaluation {
+        let mut evaluation = match &self.inner {
+            Inner::Appeals(eval) => eval.evaluate(sample),
+            Inner::Family(eval) => eval.evaluate(sample),
+            Inner::Residency(eval) => eval.evaluate(sample),
+            Inner::Air(eval) => eval.evaluate(sample),
+            Inner::Finder(eval) => eval.evaluate(sample),
         };
         evaluation
             .fairness
@@ -237,16 +251,19 @@ impl Evaluator {
     }
 }
 
-/// The callback evaluators report findings through.
-type Report<'a> = dyn FnMut(&'static str, String, String) + 'a;
-
-/// Scoring's fairness figures from a report.
-fn figures<G>(report: &FairnessReport<G>) -> FairnessFigures {
-    FairnessFigures {
-        largest_gap: report.largest_gap,
-        positive_rate_ratio: report.positive_rate_ratio,
+/// The rows at `sample`'s positions, or all of them.
+fn pick<'a, T>(rows: &'a [T], sample: Option<&[u32]>) -> Vec<&'a T> {
+    match sample {
+        None => rows.iter().collect(),
+        Some(sample) => sample
+            .iter()
+            .filter_map(|&index| rows.get(index as usize))
+            .collect(),
     }
 }
+
+/// The callback evaluators report findings through.
+type Report<'a> = dyn FnMut(&'static str, String, String) + 'a;
 
 /// `numerator / denominator`, 0 when empty.
 fn share(numerator: u64, denominator: u64) -> f64 {
@@ -296,7 +313,7 @@ mod tests {
         for (index, (truth, output)) in cases.iter().enumerate() {
             findings.extend(evaluator.observe(&format!("AT-{index}"), truth, output.as_ref()));
         }
-        (evaluator.finish(), findings)
+        (evaluator.evaluate(None), findings)
     }
 
     #[test]

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use govlab_adapters::Adapters;
-use govlab_scoring::metrics::fairness;
+use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure};
 use serde_json::Value;
 
-use super::{Evaluation, Report, figures, share};
+use super::{Evaluation, Report, share};
 use crate::cases::ResidencyTruth;
 
 #[derive(Debug, Clone)]
@@ -112,34 +112,28 @@ impl Residency {
         });
     }
 
-    pub(super) fn finish(self) -> Evaluation {
-        let n = self.rows.len() as u64;
-        let valid = share(self.rows.iter().filter(|row| row.valid).count() as u64, n);
+    pub(super) fn cases(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub(super) fn evaluate(&self, sample: Option<&[u32]>) -> Evaluation {
+        let rows = super::pick(&self.rows, sample);
+        let n = rows.len() as u64;
+        let valid = share(rows.iter().filter(|row| row.valid).count() as u64, n);
         let fidelity = if n == 0 {
             0.0
         } else {
-            self.rows.iter().map(|row| row.fidelity).sum::<f64>() / n as f64
+            rows.iter().map(|row| row.fidelity).sum::<f64>() / n as f64
         };
-        let identifiers = share(
-            self.rows.iter().filter(|row| row.identifiers).count() as u64,
-            n,
-        );
-        let rows: Vec<(&'static str, (f64, bool))> = self
-            .rows
-            .iter()
-            .map(|row| (row.direction, (row.fidelity, row.valid)))
-            .collect();
-        let direction = fairness(
-            &rows,
-            |rows: &[(f64, bool)]| {
-                if rows.is_empty() {
-                    0.0
-                } else {
-                    rows.iter().map(|r| r.0).sum::<f64>() / rows.len() as f64
-                }
-            },
-            |row: &(f64, bool)| row.1,
-        );
+        let identifiers = share(rows.iter().filter(|row| row.identifiers).count() as u64, n);
+        // A case is decided correctly when the record is valid and every
+        // expected field arrived.
+        let mut direction = AttributeFairness::new(ErrorMeasure::Accuracy);
+        for row in &rows {
+            direction
+                .group(row.direction)
+                .add_decision(row.valid && row.fidelity >= 1.0);
+        }
         Evaluation {
             metrics: BTreeMap::from([
                 ("target_schema_valid".to_owned(), valid),
@@ -152,7 +146,7 @@ impl Residency {
                 ("identifier_accuracy".to_owned(), identifiers),
             ]),
             compliance: BTreeMap::new(),
-            fairness: BTreeMap::from([("direction".to_owned(), figures(&direction))]),
+            fairness: BTreeMap::from([("direction".to_owned(), direction)]),
         }
     }
 }
