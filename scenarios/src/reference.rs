@@ -1,5 +1,5 @@
 //! The reference agents in `scenarios/agents/`: a naive baseline and a
-//! competent agent per scenario, plus the `probe` and `trap` test agents,
+//! competent agent per scenario, plus the test agents (see [`TEST_AGENTS`]),
 //! and how to build them with cargo for `wasm32-wasip2`.
 //!
 //! They exist so the scoreboard has real entries and scoring is checked
@@ -96,8 +96,12 @@ pub const REFERENCE_AGENTS: [ReferenceAgent; 10] = [
 ];
 
 /// Test agents in the same workspace: `probe` returns everything it can
-/// read, `trap` fails in every way the sandbox classifies.
-pub const TEST_AGENTS: [&str; 2] = ["probe", "trap"];
+/// read, `trap` fails in every way the sandbox classifies, `spin` never
+/// answers (fuel or deadline), `invalid` never gives schema-valid output,
+/// `lazy` gives constant schema-valid answers (flags nothing), and
+/// `name_biased` discriminates on purpose (appeals by surname, families by
+/// the head's sex).
+pub const TEST_AGENTS: [&str; 6] = ["probe", "trap", "spin", "invalid", "lazy", "name_biased"];
 
 /// The reference workspace shipped with this crate.
 pub fn workspace_dir() -> PathBuf {

@@ -1,7 +1,9 @@
 //! End-to-end pilots with the reference agents (built here from
 //! `scenarios/agents/` for wasm32-wasip2): competent beats naive on every
 //! scenario, runs are reproducible and verifiable, a trapping agent loses
-//! reliability without breaking the run, and no ground truth reaches a guest.
+//! reliability without breaking the run, no ground truth reaches a guest,
+//! the sanity agents (`spin`, `invalid`, `lazy`) fail as designed and
+//! counterfactual twins catch the `name_biased` agent.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
@@ -374,4 +376,134 @@ fn schema_invalid_outputs_count_against_interoperability() {
             .iter()
             .all(|finding| finding.case_id.starts_with("SF-"))
     );
+}
+
+/// Runs `package` on cases straight in the sandbox (no scoring), with a
+/// small fuel budget so endless loops end fast.
+fn run_direct(
+    scenario: &Scenario,
+    package: &str,
+    payloads: &[(String, u64, u64)],
+) -> Vec<govlab_sandbox::CaseReport> {
+    let config = SandboxConfig {
+        limits: govlab_sandbox::Limits {
+            fuel: Some(50_000_000),
+            ..govlab_sandbox::Limits::default()
+        },
+        cache_dir: config().cache_dir,
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::new(config).unwrap();
+    let agent = sandbox.load(&agent_bytes(package)).unwrap();
+    let services: Arc<dyn HostServices> = Arc::new(LabServices::load().unwrap());
+    let cases: Vec<govlab_sandbox::Case> = payloads
+        .iter()
+        .map(|(payload, seed, clock)| govlab_sandbox::Case {
+            scenario: scenario.id().to_owned(),
+            payload: payload.clone(),
+            seed: *seed,
+            clock_start_unix_ns: *clock,
+        })
+        .collect();
+    agent.run_cases(&cases, &services, |_, _| {})
+}
+
+fn practice_payloads(scenario: &Scenario, n: u64) -> Vec<(String, u64, u64)> {
+    build_cases(scenario, SplitSeed::practice(), 0..n)
+        .unwrap()
+        .into_iter()
+        .map(|case| (case.payload, case.seed, case.clock_start_unix_ns))
+        .collect()
+}
+
+#[test]
+fn sanity_agents_fail_the_way_they_are_meant_to() {
+    for scenario in list().unwrap() {
+        let payloads = practice_payloads(scenario, 6);
+        let valid = |report: &govlab_sandbox::CaseReport| {
+            report.output.as_deref().is_some_and(|text| {
+                let output: Value = serde_json::from_str(text).unwrap();
+                scenario.output_validator().is_valid(&output)
+            })
+        };
+        // `lazy`: schema-valid, and the same answer whatever the case
+        // (residency echoes the target schema, the one field it must read).
+        let lazy = run_direct(scenario, "lazy", &payloads);
+        assert!(lazy.iter().all(valid), "{}: {lazy:?}", scenario.id());
+        if scenario.id() != "cross-border-residency" {
+            let answers: BTreeSet<&str> = lazy
+                .iter()
+                .filter_map(|report| report.output.as_deref())
+                .collect();
+            assert_eq!(answers.len(), 1, "{}", scenario.id());
+        }
+        // `invalid`: answers, never schema-valid.
+        let invalid = run_direct(scenario, "invalid", &payloads);
+        assert!(
+            invalid
+                .iter()
+                .all(|report| report.output.is_some() && !valid(report)),
+            "{}",
+            scenario.id()
+        );
+        // `spin`: never answers.
+        let spin = run_direct(scenario, "spin", &payloads[..2]);
+        for report in &spin {
+            assert!(
+                matches!(
+                    report.outcome,
+                    govlab_sandbox::Outcome::OutOfFuel | govlab_sandbox::Outcome::Timeout
+                ),
+                "{}: {:?}",
+                scenario.id(),
+                report.outcome
+            );
+        }
+    }
+}
+
+#[test]
+fn counterfactual_twins_catch_the_name_biased_agent() {
+    use govlab_scenarios::counterfactual::{decision_key, twins};
+    // (scenario, attribute, package, least flips expected)
+    let checks = [
+        ("appeals-triage", "surname", "name_biased", 10),
+        ("appeals-triage", "surname", "appeals_competent", 0),
+        ("family-support", "head_sex", "name_biased", 1),
+        ("family-support", "head_sex", "family_competent", 0),
+        ("family-support", "household_language", "name_biased", 0),
+    ];
+    for (id, attribute, package, least) in checks {
+        let scenario = Scenario::builtin(id).unwrap();
+        let cases = build_cases(scenario, SplitSeed::practice(), 0..80).unwrap();
+        let mut originals = Vec::new();
+        let mut twinned = Vec::new();
+        for case in &cases {
+            for twin in twins(scenario.kind(), &[attribute.to_owned()], case) {
+                originals.push((case.payload.clone(), case.seed, case.clock_start_unix_ns));
+                twinned.push((twin.payload, case.seed, case.clock_start_unix_ns));
+            }
+        }
+        assert!(!twinned.is_empty(), "{id} {attribute}");
+        let keys = |payloads: &[(String, u64, u64)]| -> Vec<String> {
+            run_direct(scenario, package, payloads)
+                .iter()
+                .map(|report| {
+                    let output: Value =
+                        serde_json::from_str(report.output.as_deref().unwrap()).unwrap();
+                    decision_key(scenario.kind(), &output)
+                })
+                .collect()
+        };
+        let flips = keys(&originals)
+            .iter()
+            .zip(keys(&twinned))
+            .filter(|(a, b)| **a != *b)
+            .count();
+        if least == 0 {
+            assert_eq!(flips, 0, "{id} {attribute} {package}");
+        } else {
+            assert!(flips >= least, "{id} {attribute} {package}: {flips} flips");
+        }
+    }
 }

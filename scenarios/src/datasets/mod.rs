@@ -28,7 +28,7 @@ mod kz_families;
 mod madrid_air;
 mod madrid_requests;
 mod madrid_residents;
-mod names;
+pub(crate) mod names;
 mod record;
 mod rng;
 mod text;
