@@ -2,8 +2,9 @@
 //! `scenarios/agents/` for wasm32-wasip2): competent beats naive on every
 //! scenario, runs are reproducible and verifiable, a trapping agent loses
 //! reliability without breaking the run, no ground truth reaches a guest,
-//! the sanity agents (`spin`, `invalid`, `lazy`) fail as designed and
-//! counterfactual twins catch the `name_biased` agent.
+//! the sanity agents (`spin`, `invalid`, `lazy`) fail as designed,
+//! counterfactual twins catch the `name_biased` agent and the competent
+//! agents read Kazakh in either script.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
@@ -505,5 +506,54 @@ fn counterfactual_twins_catch_the_name_biased_agent() {
         } else {
             assert!(flips >= least, "{id} {attribute} {package}: {flips} flips");
         }
+    }
+}
+
+/// Script twins (Kazakh Cyrillic → Kazakh Latin 2021) on 200 practice
+/// cases: the competent agents read both scripts, so at most 2 decisions
+/// flip (the transliteration loses Ъ/Ь, Һ and Э, and noisy text can
+/// defeat the inverse).
+#[test]
+fn competent_agents_read_kazakh_in_either_script() {
+    use govlab_scenarios::counterfactual::{decision_key, twins};
+    for (id, package) in [
+        ("appeals-triage", "appeals_competent"),
+        ("service-finder", "finder_competent"),
+    ] {
+        let scenario = Scenario::builtin(id).unwrap();
+        let cases = build_cases(scenario, SplitSeed::practice(), 0..200).unwrap();
+        let mut originals = Vec::new();
+        let mut twinned = Vec::new();
+        for case in &cases {
+            for twin in twins(scenario.kind(), &["script".to_owned()], case) {
+                originals.push((case.payload.clone(), case.seed, case.clock_start_unix_ns));
+                twinned.push((twin.payload, case.seed, case.clock_start_unix_ns));
+            }
+        }
+        assert!(twinned.len() >= 20, "{id}: {} twins", twinned.len());
+        let keys = |payloads: &[(String, u64, u64)]| -> Vec<String> {
+            run_direct(scenario, package, payloads)
+                .iter()
+                .map(|report| {
+                    let output: Value =
+                        serde_json::from_str(report.output.as_deref().unwrap()).unwrap();
+                    decision_key(scenario.kind(), &output)
+                })
+                .collect()
+        };
+        let flips = keys(&originals)
+            .iter()
+            .zip(keys(&twinned))
+            .filter(|(a, b)| **a != *b)
+            .count();
+        eprintln!(
+            "{id} {package}: {flips} script flips of {} twins",
+            twinned.len()
+        );
+        assert!(
+            flips <= 2,
+            "{id} {package}: {flips} script flips of {} twins",
+            twinned.len()
+        );
     }
 }

@@ -4,7 +4,8 @@
 //! learnt on the practice split (and Madrid's Avisos service codes),
 //! derives the responsible body from the category and region, flags a
 //! mismatch with the addressee as misrouted, reads urgency markers, and
-//! drafts a short reply marked as AI-generated.
+//! drafts a short reply marked as AI-generated. Kazakh text in the 2021
+//! Latin alphabet is read back in Cyrillic first.
 
 mod keywords;
 
@@ -121,6 +122,10 @@ pub fn triage(case: &Value) -> Result<Value, AgentError> {
             agent_kit::str_field(record, "addressee_body")?,
         )
     };
+    // Kazakh appeals may come in the 2021 Latin alphabet: read them in
+    // Cyrillic, the script of the keyword stems and urgency markers.
+    let text = agent_kit::kazakh_cyrillic(language, text);
+    let text = text.as_ref();
     let from_service = record
         .get("service_code")
         .and_then(Value::as_str)

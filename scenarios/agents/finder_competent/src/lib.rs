@@ -1,7 +1,8 @@
 //! `service-finder` competent agent: embeds the public service catalogue,
 //! scores every service by keyword stems found in the message (all three
-//! languages, accents and case folded), prefers the country the message
-//! points at, and returns the five best.
+//! languages, accents and case folded; Kazakh in the 2021 Latin alphabet
+//! read back in Cyrillic), prefers the country the message points at, and
+//! returns the five best.
 
 use govlab_sdk::serde_json::{Value, json};
 use govlab_sdk::{Agent, AgentError};
@@ -29,6 +30,14 @@ pub struct Competent;
 impl Agent for Competent {
     fn decide(_scenario: &str, case: Value) -> Result<Value, AgentError> {
         let text = agent_kit::str_field(&case, "text")?;
+        // A Kazakh situation may be written in the 2021 Latin alphabet:
+        // read it in Cyrillic, the script of the catalogue's Kazakh words.
+        let language = case
+            .get("language")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let text = agent_kit::kazakh_cyrillic(language, text);
+        let text = text.as_ref();
         let catalogue: Value = govlab_sdk::serde_json::from_str(CATALOGUE).map_err(|err| {
             AgentError::internal(format!("the embedded catalogue is not JSON: {err}"))
         })?;
