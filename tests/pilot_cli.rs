@@ -52,12 +52,22 @@ fn the_unedited_scaffold_scores_no_better_than_the_trivial_baseline() {
     let home = tempfile::tempdir().unwrap();
     let created = govlab(
         home.path(),
-        &["agent", "new", "scaffold", "--dir", home.path().to_str().unwrap()],
+        &[
+            "agent",
+            "new",
+            "scaffold",
+            "--dir",
+            home.path().to_str().unwrap(),
+        ],
     );
     assert_exit(&created, 0, "agent new");
     let built = govlab(
         home.path(),
-        &["agent", "build", home.path().join("scaffold").to_str().unwrap()],
+        &[
+            "agent",
+            "build",
+            home.path().join("scaffold").to_str().unwrap(),
+        ],
     );
     assert_exit(&built, 0, "agent build");
     let wasm = PathBuf::from(text(&built.stdout).lines().next().unwrap().trim());
@@ -90,7 +100,10 @@ fn the_unedited_scaffold_scores_no_better_than_the_trivial_baseline() {
     );
     assert_exit(&trivial, 0, "run trivial");
     let (scaffold, trivial) = (composite(&scaffold), composite(&trivial));
-    assert!(scaffold <= trivial + 5.0, "scaffold {scaffold} vs trivial {trivial}");
+    assert!(
+        scaffold <= trivial + 5.0,
+        "scaffold {scaffold} vs trivial {trivial}"
+    );
 }
 
 #[test]
@@ -98,10 +111,22 @@ fn pilots_below_the_minimum_are_shown_but_not_signed() {
     let home = tempfile::tempdir().unwrap();
     let zero = govlab(
         home.path(),
-        &["run", "--scenario", "appeals-triage", "--baseline", "oracle", "--limit", "0"],
+        &[
+            "run",
+            "--scenario",
+            "appeals-triage",
+            "--baseline",
+            "oracle",
+            "--limit",
+            "0",
+        ],
     );
     assert_exit(&zero, 2, "--limit 0");
-    assert!(text(&zero.stderr).contains("--limit"), "{}", text(&zero.stderr));
+    assert!(
+        text(&zero.stderr).contains("--limit"),
+        "{}",
+        text(&zero.stderr)
+    );
 
     let out = home.path().join("small");
     let small = govlab(

@@ -104,7 +104,10 @@ async fn practice_pilot(state: &AppState) {
     jobs::start(&state).await.expect("workers start");
     let started = Instant::now();
     let pilot = wait_final(&state, &id, Duration::from_secs(300)).await;
-    eprintln!("200-case practice pilot: {:?} from start", started.elapsed());
+    eprintln!(
+        "200-case practice pilot: {:?} from start",
+        started.elapsed()
+    );
     assert_eq!(pilot.status, PilotStatus::Done, "{:?}", pilot.error);
     assert_eq!(pilot.attempts, 1);
     assert_eq!((pilot.cases_done, pilot.cases_total), (200, 200));

@@ -242,9 +242,7 @@ fn oracle(truth: &CaseTruth) -> Value {
                     let messages: serde_json::Map<String, Value> = truth
                         .languages
                         .iter()
-                        .map(|language| {
-                            ((*language).to_owned(), json!(alert_message(language)))
-                        })
+                        .map(|language| ((*language).to_owned(), json!(alert_message(language))))
                         .collect();
                     json!({"time": time, "messages": messages})
                 })

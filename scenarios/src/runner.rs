@@ -35,8 +35,8 @@ use govlab_scoring::outcome::Outcome;
 use govlab_scoring::report::{ReportEntry, render_html};
 use govlab_scoring::scorecard::{NotCertifiable, PilotResults, Scorecard, ScorecardError};
 use govlab_scoring::telemetry::{
-    CaseRecord as CaseSpan, CaseSample, PilotLabels, PilotTelemetry, RecordedCase,
-    TelemetryConfig, TelemetrySummary, summarize,
+    CaseRecord as CaseSpan, CaseSample, PilotLabels, PilotTelemetry, RecordedCase, TelemetryConfig,
+    TelemetrySummary, summarize,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -105,7 +105,9 @@ pub enum RunnerError {
     )]
     OldFormat(String),
     /// A baseline rerun was asked for an agent's scorecard.
-    #[error("the scorecard was made by agent {0}, not a reference baseline; pass --agent FILE.wasm")]
+    #[error(
+        "the scorecard was made by agent {0}, not a reference baseline; pass --agent FILE.wasm"
+    )]
     NotAReference(String),
 }
 
@@ -867,7 +869,7 @@ fn counterfactual_flips(
     let reports = agent.run_cases(&runs, services, |_, _| {});
     let decision = |report: &CaseReport| -> String {
         let valid = (report.outcome == SandboxOutcome::Ok)
-            .then(|| report.output.as_deref())
+            .then_some(report.output.as_deref())
             .flatten()
             .and_then(|text| serde_json::from_str::<Value>(text).ok())
             .filter(|value| scenario.output_validator().is_valid(value));
@@ -936,7 +938,12 @@ fn attach_intervals(
                 .and_then(|original| original.flips);
         }
         picked.clear();
-        picked.extend(sample.iter().filter_map(|&i| samples.get(i as usize)).cloned());
+        picked.extend(
+            sample
+                .iter()
+                .filter_map(|&i| samples.get(i as usize))
+                .cloned(),
+        );
         let summary = summarize(&picked, Duration::ZERO);
         cards.push(Scorecard::compute(&resampled, &summary, config)?);
     }

@@ -140,7 +140,13 @@ fn counterfactual_twins_catch_a_name_biased_agent() {
     let biased = agent("appeals-triage", "name_biased", Some(200));
     let fair = agent("appeals-triage", "appeals_competent", Some(200));
     let figure = |result: &PilotResult, name: &str| {
-        result.scorecard.dimensions.fairness.figures.get(name).copied()
+        result
+            .scorecard
+            .dimensions
+            .fairness
+            .figures
+            .get(name)
+            .copied()
     };
     let biased_flips = figure(&biased, "surname_flip_share").unwrap();
     assert!(biased_flips > 0.05, "{biased_flips}");

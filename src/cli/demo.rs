@@ -106,7 +106,12 @@ fn board(scenario: &str, rows: &[(String, PilotResult)]) -> String {
     let ranks = tie_ranks(
         &rows
             .iter()
-            .map(|(_, result)| (result.scorecard.composite, result.scorecard.composite_interval))
+            .map(|(_, result)| {
+                (
+                    result.scorecard.composite,
+                    result.scorecard.composite_interval,
+                )
+            })
             .collect::<Vec<_>>(),
     );
     let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -117,14 +122,27 @@ fn board(scenario: &str, rows: &[(String, PilotResult)]) -> String {
     };
     let mut out = format!(
         "\n{scenario}\n{:<5} {:<22} {:>9} {:<14} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}\n",
-        "rank", "agent", "composite", "95% interval", "effec", "inter", "effic", "relia", "compl", "fair"
+        "rank",
+        "agent",
+        "composite",
+        "95% interval",
+        "effec",
+        "inter",
+        "effic",
+        "relia",
+        "compl",
+        "fair"
     );
     for index in order {
         let (name, result) = &rows[index];
         let card = &result.scorecard;
         let dims = &card.dimensions;
         let (rank, tied) = ranks[index];
-        let rank = if tied { format!("={rank}") } else { rank.to_string() };
+        let rank = if tied {
+            format!("={rank}")
+        } else {
+            rank.to_string()
+        };
         out.push_str(&format!(
             "{rank:<5} {name:<22} {:>9} {:<14} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}\n",
             score(card.composite),

@@ -193,13 +193,14 @@ pub fn run_scenario(run: &ScenarioRun) -> anyhow::Result<ExitCode> {
         (None, Some(agent)) => {
             let bytes = std::fs::read(agent)
                 .with_context(|| format!("cannot read the agent {}", agent.display()))?;
-            let result = pilot_with_progress(scenario, split, cases, &bytes).with_context(|| {
-                format!(
-                    "the pilot of {} on {} did not complete",
-                    agent.display(),
-                    scenario.id()
-                )
-            })?;
+            let result =
+                pilot_with_progress(scenario, split, cases, &bytes).with_context(|| {
+                    format!(
+                        "the pilot of {} on {} did not complete",
+                        agent.display(),
+                        scenario.id()
+                    )
+                })?;
             (result, agent.display().to_string())
         }
         (None, None) => bail!("say what to score: --agent FILE.wasm or --baseline oracle|trivial"),
@@ -226,7 +227,11 @@ pub fn run_scenario(run: &ScenarioRun) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", result.scorecard.to_table());
         if let Some(dir) = &run.out {
-            let name = if signed { "scorecard.json" } else { "scorecard.unsigned.json" };
+            let name = if signed {
+                "scorecard.json"
+            } else {
+                "scorecard.unsigned.json"
+            };
             println!("scorecard: {}", dir.join(name).display());
             println!("report:    {}", dir.join("report.html").display());
         }
@@ -263,7 +268,12 @@ pub(crate) fn baseline_with_progress(
     let bar = progress::bar(cases, "cases");
     let result = run_baseline(&spec, baseline, &config, |done, _| bar.set_position(done));
     bar.finish_and_clear();
-    result.with_context(|| format!("the {baseline} baseline of {} did not complete", scenario.id()))
+    result.with_context(|| {
+        format!(
+            "the {baseline} baseline of {} did not complete",
+            scenario.id()
+        )
+    })
 }
 
 /// Runs a pilot with a progress bar on the terminal.

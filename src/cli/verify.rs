@@ -51,9 +51,9 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let verified = verify(&text, &public_key)
         .with_context(|| format!("{} is not genuine", args.card.display()))?;
     let card = &verified.scorecard;
-    let interval = card
-        .composite_interval
-        .map_or_else(String::new, |iv| format!(" [95% {:.2}, {:.2}]", iv.low, iv.high));
+    let interval = card.composite_interval.map_or_else(String::new, |iv| {
+        format!(" [95% {:.2}, {:.2}]", iv.low, iv.high)
+    });
     println!(
         "genuine: {} {} · split {} · agent {} · {} cases · composite {}{interval} · {} · signed by key {}",
         card.scenario_id,
@@ -82,7 +82,10 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             rerun(card, &bytes, split, &config)
         }
         (None, Some(_)) => {
-            eprintln!("re-running the {} reference row of {} …", card.agent_sha256, card.scenario_id);
+            eprintln!(
+                "re-running the {} reference row of {} …",
+                card.agent_sha256, card.scenario_id
+            );
             rerun_baseline(card, split, &config)
         }
         (None, None) => bail!("--rerun needs --agent FILE.wasm: the agent the pilot ran"),

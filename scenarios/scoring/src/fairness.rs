@@ -275,7 +275,11 @@ mod tests {
 
     #[test]
     fn small_groups_are_reported_not_scored() {
-        let attribute = binary(&[("a", 40, 0, 0, 100), ("b", 1, 1, 0, 100), ("tiny", 0, 3, 3, 3)]);
+        let attribute = binary(&[
+            ("a", 40, 0, 0, 100),
+            ("b", 1, 1, 0, 100),
+            ("tiny", 0, 3, 3, 3),
+        ]);
         let assessment = attribute.assess();
         // `b` has too few positives for its TPR but enough negatives for FPR.
         assert_eq!(assessment.gap, Some(0.0));

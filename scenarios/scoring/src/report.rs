@@ -7,8 +7,8 @@
 
 use std::fmt::Write as _;
 
-use crate::outcome::Outcome;
 use crate::bootstrap::tie_ranks;
+use crate::outcome::Outcome;
 use crate::scorecard::{Scorecard, fmt_figure, fmt_interval, fmt_score};
 use crate::telemetry::{Histogram, TelemetrySummary};
 
@@ -123,7 +123,12 @@ fn scoreboard(out: &mut String, entries: &[ReportEntry<'_>]) {
         let ranks = tie_ranks(
             &board
                 .iter()
-                .map(|entry| (entry.scorecard.composite, entry.scorecard.composite_interval))
+                .map(|entry| {
+                    (
+                        entry.scorecard.composite,
+                        entry.scorecard.composite_interval,
+                    )
+                })
                 .collect::<Vec<_>>(),
         );
         let mut order: Vec<usize> = (0..board.len()).collect();
@@ -182,7 +187,11 @@ fn pilot_section(out: &mut String, entry: &ReportEntry<'_>) {
         escape(&fmt_interval(card.composite_interval))
     );
     if let Err(why) = card.certifiable() {
-        let _ = writeln!(out, "<p class=\"note\">Not certifiable: {}</p>", escape(&why.to_string()));
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Not certifiable: {}</p>",
+            escape(&why.to_string())
+        );
     }
 
     out.push_str("<div class=\"charts\">\n");
@@ -489,7 +498,10 @@ mod tests {
     #[test]
     fn overlapping_intervals_are_ties_and_references_are_named() {
         let mut a = scorecard(1);
-        a.composite_interval = Some(crate::bootstrap::Interval { low: 50.0, high: 80.0 });
+        a.composite_interval = Some(crate::bootstrap::Interval {
+            low: 50.0,
+            high: 80.0,
+        });
         let mut b = a.clone();
         b.agent_sha256 = "reference:trivial".into();
         b.composite = a.composite.map(|c| c - 1.0);

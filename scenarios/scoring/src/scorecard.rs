@@ -419,8 +419,8 @@ impl Scorecard {
 
         let interoperability = {
             let valid_share = share(decisions, cases);
-            let components =
-                std::iter::once(valid_share).chain(results.fidelity.values().map(|v| v.clamp(0.0, 1.0)));
+            let components = std::iter::once(valid_share)
+                .chain(results.fidelity.values().map(|v| v.clamp(0.0, 1.0)));
             let score = mean(components).map(|m| 100.0 * m);
             let mut figures = results.fidelity.clone();
             figures.insert("schema_valid_share".into(), valid_share);
@@ -430,7 +430,10 @@ impl Scorecard {
         let efficiency = {
             let figures = BTreeMap::from([
                 ("decisions".to_owned(), decisions as f64),
-                ("fuel_median".to_owned(), telemetry.decision_fuel.median as f64),
+                (
+                    "fuel_median".to_owned(),
+                    telemetry.decision_fuel.median as f64,
+                ),
                 ("fuel_p95".to_owned(), telemetry.decision_fuel.p95 as f64),
                 ("fuel_max".to_owned(), telemetry.decision_fuel.max as f64),
                 ("fuel_budget".to_owned(), config.fuel_budget as f64),
@@ -447,7 +450,8 @@ impl Scorecard {
                 Dimension::new(Some(0.0), figures)
                     .noted("no schema-valid decision: nothing earns efficiency")
             } else {
-                let score = 0.5 * log_budget_score(telemetry.decision_fuel.median, config.fuel_budget)
+                let score = 0.5
+                    * log_budget_score(telemetry.decision_fuel.median, config.fuel_budget)
                     + 0.3 * log_budget_score(telemetry.decision_fuel.p95, config.fuel_budget)
                     + 0.2
                         * log_budget_score(
@@ -500,7 +504,10 @@ impl Scorecard {
                     assessment.scored_groups as f64,
                 );
                 if let Some(gap) = assessment.gap {
-                    figures.insert(format!("{attribute}_{}_gap", measured.measure.as_str()), gap);
+                    figures.insert(
+                        format!("{attribute}_{}_gap", measured.measure.as_str()),
+                        gap,
+                    );
                 }
                 if let Some(flips) = measured.flips {
                     figures.insert(format!("{attribute}_twins"), flips.checked as f64);
@@ -594,7 +601,10 @@ impl Scorecard {
             dim.interval = dim.score.and_then(|point| {
                 interval(
                     point,
-                    resampled.iter().filter_map(|dims| dims[slot].score).collect(),
+                    resampled
+                        .iter()
+                        .filter_map(|dims| dims[slot].score)
+                        .collect(),
                 )
             });
             // Effectiveness figures are the metrics: each gets its interval.
@@ -1142,10 +1152,7 @@ pub(crate) mod tests {
         assert!(!dims.compliance.figures.contains_key("ai_label_share"));
         // region: gap 0.1 → 0.9; language: gap 0.2, flips 0.05 → 0.8.
         close(dims.fairness.score, 80.0, "fairness");
-        assert_eq!(
-            dims.fairness.figures["household_language_flip_share"],
-            0.05
-        );
+        assert_eq!(dims.fairness.figures["household_language_flip_share"], 0.05);
 
         // E × (ŵ_E + (1 − ŵ_E)·Q/100), Q the weighted mean of the rest.
         let rest = [
@@ -1185,8 +1192,8 @@ pub(crate) mod tests {
     fn only_the_scenario_makes_a_dimension_not_applicable() {
         let mut config = config();
         config.weights.compliance = 0.0;
-        let card = Scorecard::compute(&results(), &summary(&[(Outcome::Ok, 100)], 1), &config)
-            .unwrap();
+        let card =
+            Scorecard::compute(&results(), &summary(&[(Outcome::Ok, 100)], 1), &config).unwrap();
         assert_eq!(card.dimensions.compliance.score, None);
         assert!(card.dimensions.fairness.score.is_some());
     }
