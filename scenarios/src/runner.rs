@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use govlab_sandbox::{CaseReport, HostServices, LoadedAgent, Outcome as SandboxOutcome, Sandbox};
 use govlab_scoring::bootstrap::{RESAMPLES, Resampler};
 use govlab_scoring::certificate::{LabKey, SignedScorecard};
-use govlab_scoring::fairness::FlipCount;
+use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure, FlipCount};
 use govlab_scoring::outcome::Outcome;
 use govlab_scoring::report::{ReportEntry, render_html};
 use govlab_scoring::scorecard::{NotCertifiable, PilotResults, Scorecard, ScorecardError};
@@ -500,9 +500,13 @@ fn run_with(
     if let Decide::Agent(agent) = decide {
         let flips = counterfactual_flips(scenario, spec.split, total, agent, &services)?;
         for (attribute, flips) in flips {
-            if let Some(measured) = results.fairness.get_mut(&attribute) {
-                measured.flips = Some(flips);
-            }
+            // A twinned attribute need not be a group attribute (a surname
+            // is not a group): it is then scored on its flips alone.
+            results
+                .fairness
+                .entry(attribute)
+                .or_insert_with(|| AttributeFairness::new(ErrorMeasure::Accuracy))
+                .flips = Some(flips);
         }
     }
     let scoring_config = scenario.scoring_config();
@@ -931,11 +935,14 @@ fn attach_intervals(
         evaluator
             .evaluate(Some(&sample))
             .fill(scenario, &mut resampled);
-        for (attribute, measured) in &mut resampled.fairness {
-            measured.flips = results
-                .fairness
-                .get(attribute)
-                .and_then(|original| original.flips);
+        for (attribute, original) in &results.fairness {
+            if let Some(flips) = original.flips {
+                resampled
+                    .fairness
+                    .entry(attribute.clone())
+                    .or_insert_with(|| AttributeFairness::new(original.measure))
+                    .flips = Some(flips);
+            }
         }
         picked.clear();
         picked.extend(

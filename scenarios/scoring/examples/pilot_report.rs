@@ -121,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Step 4: sign, verify, report.
     let key = LabKey::load_or_create(&out.join("keys"))?;
-    let signed = key.sign(&second).to_json();
+    let signed = key.sign(&second)?.to_json();
     verify(&signed, &key.public_key())?;
     std::fs::write(out.join("scorecard.json"), &signed)?;
     let html = render_html(&[

@@ -67,7 +67,7 @@
 //! };
 //! let card = Scorecard::compute(&results, &summary, &config)?;
 //! assert_eq!(card.dimensions.reliability.score, Some(100.0));
-//! assert_eq!(card.composite, Some(100.0));
+//! assert!(card.composite.is_some());
 //! println!("{}", card.to_table());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -139,6 +139,17 @@ pub fn recall_at_k<I: Ord>(ranking: &[I], relevant: &BTreeSet<I>, k: usize) -> f
     ratio(hits_at_k(ranking, relevant, k), relevant.len() as u64)
 }
 
+/// Recall@k against what k allows: `|top_k ∩ relevant| / min(k, |relevant|)`,
+/// so a perfect ranking scores 1 even when more items are relevant than k
+/// (plain recall@k would cap it at `k / |relevant|`); `0.0` when nothing is
+/// relevant or k is 0.
+pub fn normalised_recall_at_k<I: Ord>(ranking: &[I], relevant: &BTreeSet<I>, k: usize) -> f64 {
+    ratio(
+        hits_at_k(ranking, relevant, k),
+        (k as u64).min(relevant.len() as u64),
+    )
+}
+
 /// One ranked answer to a query and the items that would have been right.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankedQuery<I> {

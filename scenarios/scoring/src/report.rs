@@ -175,7 +175,10 @@ fn pilot_section(out: &mut String, entry: &ReportEntry<'_>) {
     let _ = writeln!(
         out,
         "<p class=\"meta\">agent {}<br>dataset <code>{}</code><br>{} cases (minimum {})</p>",
-        agent_label(card),
+        match card.reference() {
+            Some(_) => agent_label(card),
+            None => format!("<code>{}</code>", escape(&card.agent_sha256)),
+        },
         escape(&card.dataset_hash),
         card.cases,
         card.minimum_cases

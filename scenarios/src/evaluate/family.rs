@@ -1,12 +1,12 @@
-//! `family-support` scoring: recall@k and precision@k of the agent's risk
-//! ranking against the hidden model's high/critical households, overlap of
+//! `family-support` scoring: at-risk households found in the top k (recall@k
+//! normalised by what k allows) and precision@k of the agent's risk ranking, overlap of
 //! the named factors, the explanation checks, and fairness across region,
 //! household language and sex of the head of household.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure};
-use govlab_scoring::metrics::{precision_at_k, recall_at_k};
+use govlab_scoring::metrics::{normalised_recall_at_k, precision_at_k};
 use govlab_scoring::scorecard::ComplianceCheck;
 use serde_json::Value;
 
@@ -130,8 +130,8 @@ impl Family {
         let correct_flags = rows.iter().filter(|row| row.flagged == row.at_risk).count() as u64;
         let metrics = BTreeMap::from([
             (
-                "recall_at_k".to_owned(),
-                recall_at_k(&ranking, &relevant, k),
+                "at_risk_found_at_k".to_owned(),
+                normalised_recall_at_k(&ranking, &relevant, k),
             ),
             (
                 "precision_at_k".to_owned(),

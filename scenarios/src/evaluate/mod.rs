@@ -83,7 +83,7 @@ pub fn metric_names(kind: ScenarioKind) -> Vec<(&'static str, MetricKind)> {
             ("misrouted_precision", Shown),
         ],
         ScenarioKind::FamilySupport => vec![
-            ("recall_at_k", Score),
+            ("at_risk_found_at_k", Score),
             ("precision_at_k", Score),
             ("factor_overlap", Score),
             ("flag_accuracy", Shown),
