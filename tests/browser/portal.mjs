@@ -141,7 +141,7 @@ try {
       page.click('form[enctype="multipart/form-data"] button[type="submit"]'),
     ]);
     check(await page.locator("article.version").count() === 1, "one version listed");
-    await page.fill('article.version input[name="cases"]', "20");
+    await page.fill('article.version input[name="cases"]', "200");
     await shot(page, "agent-with-version");
     await Promise.all([
       page.waitForURL(/\/pilots\/[0-9a-f]+$/),

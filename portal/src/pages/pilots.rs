@@ -58,7 +58,7 @@ pub(crate) async fn pilot(
     let signed: Option<SignedScorecard> = pilot
         .scorecard
         .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok());
+        .and_then(|json| SignedScorecard::from_json(json).ok());
     let telemetry: Option<TelemetryDoc> = pilot
         .telemetry
         .as_deref()
@@ -194,7 +194,12 @@ fn scorecard_section(ctx: &Ctx, pilot: &Pilot, signed: &SignedScorecard) -> Mark
     html! {
         section.scorecard {
             h2 { (ctx.t("card.title")) }
-            p.composite { (ctx.t("sb.composite")) ": " strong { (score(lang, card.composite)) } " / 100 · " (card.cases) " " (ctx.t("chart.cases")) }
+            p.composite {
+                (ctx.t("sb.composite")) ": " strong { (score(lang, card.composite)) }
+                @if let Some(iv) = card.composite_interval { " [" (score(lang, Some(iv.low))) ", " (score(lang, Some(iv.high))) "]" }
+                " / 100 · " (card.cases) " " (ctx.t("chart.cases"))
+            }
+            @if let Err(why) = card.certifiable() { p.hint { (why.to_string()) } }
             (charts::bars(lang, ctx.t("card.chart"), &bars))
             div.table-wrap tabindex="0" role="region" aria-label=(ctx.t("card.title")) {
                 table {
@@ -209,14 +214,21 @@ fn scorecard_section(ctx: &Ctx, pilot: &Pilot, signed: &SignedScorecard) -> Mark
                         @for ((name, dim), weight) in card.dimensions.iter().zip(weights) {
                             tr {
                                 th scope="row" { (lang.t(dim_key(name))) }
-                                td class="num" { @if dim.score.is_some() { (score(lang, dim.score)) } @else { (ctx.t("dim.na")) } }
+                                td class="num" {
+                                    @if dim.score.is_some() { (score(lang, dim.score)) } @else { (ctx.t("dim.na")) }
+                                    @if let Some(iv) = dim.interval { br; small { "[" (score(lang, Some(iv.low))) ", " (score(lang, Some(iv.high))) "]" } }
+                                }
                                 td class="num" { (lang.number(weight, 2)) }
                                 td {
                                     ul.figures {
                                         @for (figure, value) in &dim.figures {
-                                            li { code { (figure) } " = " (figure_value(lang, *value)) }
+                                            li {
+                                                code { (figure) } " = " (figure_value(lang, *value))
+                                                @if let Some(iv) = dim.intervals.get(figure) { " [" (figure_value(lang, iv.low)) ", " (figure_value(lang, iv.high)) "]" }
+                                            }
                                         }
                                     }
+                                    @for note in &dim.notes { p.hint { (note) } }
                                 }
                             }
                         }

@@ -317,6 +317,23 @@ pub struct SignedScorecard {
 }
 
 impl SignedScorecard {
+    /// Reads a signed scorecard of any supported format for display; a
+    /// format-1 card's scorecard is converted (see
+    /// [`ScorecardV1::into_current`]). This does not check the signature:
+    /// [`verify`] does.
+    pub fn from_json(text: &str) -> Result<SignedScorecard, ScorecardError> {
+        #[derive(Deserialize)]
+        struct Raw {
+            scorecard: Box<serde_json::value::RawValue>,
+            certificate: Certificate,
+        }
+        let raw: Raw = serde_json::from_str(text)?;
+        Ok(SignedScorecard {
+            scorecard: Scorecard::from_json(raw.scorecard.get())?,
+            certificate: raw.certificate,
+        })
+    }
+
     /// Pretty JSON; the same scorecard always gives the same text.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
