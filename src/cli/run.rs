@@ -35,9 +35,13 @@ pub struct RunArgs {
     /// Run only the first N cases of the split
     #[arg(long, value_name = "N", requires = "scenario")]
     limit: Option<u64>,
-    /// The evaluation split's seed (else the `GOVLAB_EVAL_SEED` environment variable)
-    #[arg(long, requires = "scenario")]
-    seed: Option<u64>,
+    /// The lab's evaluation key, for `--split evaluation` (else the
+    /// `GOVLAB_EVAL_KEY` environment variable); lab staff only
+    #[arg(long, value_name = "FILE", requires = "scenario")]
+    eval_key_file: Option<PathBuf>,
+    /// No longer accepted: the evaluation split is keyed by the lab's key
+    #[arg(long, hide = true)]
+    seed: Option<String>,
     /// Print the signed scorecard as JSON instead of a table
     #[arg(long, requires = "scenario")]
     json: bool,
@@ -68,13 +72,14 @@ pub struct RunArgs {
 
 /// Runs `govlab run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    crate::cli::lab::refuse_evaluation_seed(args.seed.as_deref())?;
     if let Some(scenario) = &args.scenario {
         return crate::cli::scenarios::run_scenario(&crate::cli::scenarios::ScenarioRun {
             scenario: scenario.clone(),
             agent: args.agent.clone(),
             split: args.split.clone(),
             limit: args.limit,
-            seed: args.seed,
+            eval_key_file: args.eval_key_file.clone(),
             json: args.json,
             out: args.out.clone(),
         });
