@@ -36,6 +36,9 @@ enum Command {
     /// List and generate the synthetic datasets
     #[command(subcommand)]
     Data(cli::data::DataCommand),
+    /// Lab staff: make the evaluation key
+    #[command(subcommand)]
+    Lab(cli::lab::LabCommand),
     /// Map records between data models and report what survives the trip
     #[command(subcommand)]
     Adapters(cli::adapters::AdaptersCommand),
@@ -57,6 +60,7 @@ fn main() -> std::process::ExitCode {
         Command::Verify(args) => cli::verify::run(args),
         Command::Demo(args) => cli::demo::run(args),
         Command::Data(cmd) => cli::data::run(cmd),
+        Command::Lab(cmd) => cli::lab::run(cmd),
         Command::Adapters(cmd) => cli::adapters::run(cmd),
         Command::Serve(args) => cli::serve::run(args),
         Command::Tokens(cmd) => cli::tokens::run(cmd),

@@ -56,6 +56,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+"$BIN" lab init --out "$DATA/eval.key" >/dev/null
 cat > "$DATA/portal.toml" <<TOML
 addr = "127.0.0.1:$PORT"
 data_dir = "$DATA"
@@ -69,8 +70,8 @@ evaluation_submissions_per_day = 1000
 [workers]
 count = 1
 
-[scenarios.evaluation_seeds]
-"$SCENARIO" = 20261125
+[scenarios]
+evaluation_key_file = "$DATA/eval.key"
 TOML
 
 echo "== starting $BIN serve (data in $DATA)"

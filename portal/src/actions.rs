@@ -336,9 +336,14 @@ pub async fn review_version(
         .ok_or_else(|| PortalError::NotFound(format!("version {version_id}")))
 }
 
+/// Why an evaluation pilot cannot run, after the scenario id.
+pub(crate) const NO_EVALUATION_KEY: &str = "needs the lab's evaluation key, and none is configured: \
+     set [scenarios] evaluation_key_file in the portal configuration (or GOVLAB_EVAL_KEY) and \
+     restart the portal; make the key with `govlab lab init --out FILE`";
+
 /// Queues a pilot of a version. Practice: the agent's team or staff, up to
 /// `max_practice_cases`. Evaluation: staff only, on approved versions, with
-/// the scenario's evaluation seed configured.
+/// the lab's evaluation key configured.
 pub async fn request_pilot(
     state: &AppState,
     principal: &Principal,
@@ -387,9 +392,9 @@ pub async fn request_pilot(
                     version.status.as_str()
                 )));
             }
-            if state.config.evaluation_seed(scenario.id()).is_none() {
+            if state.evaluation_key.is_none() {
                 return Err(PortalError::Conflict(format!(
-                    "no evaluation seed is configured for {}; set [scenarios.evaluation_seeds] in the portal configuration or GOVLAB_EVAL_SEED",
+                    "{} {NO_EVALUATION_KEY}",
                     scenario.id()
                 )));
             }

@@ -1,7 +1,6 @@
 //! The portal's configuration: a TOML file (`--config`), with embedded
 //! defaults for everything so `govlab serve` runs with no file at all.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -135,9 +134,11 @@ impl Default for WorkersConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScenariosConfig {
-    /// Evaluation split seed per scenario id. `GOVLAB_EVAL_SEED` applies to
-    /// the rest; without either, evaluation pilots are refused.
-    pub evaluation_seeds: BTreeMap<String, u64>,
+    /// The lab's evaluation key file (`govlab lab init --out FILE`; a
+    /// relative path is relative to the working directory, like
+    /// `data_dir`). Without it `GOVLAB_EVAL_KEY` is used; without either,
+    /// evaluation pilots are refused. Read once at start.
+    pub evaluation_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -213,19 +214,6 @@ impl Config {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.addr),
         }
-    }
-
-    /// The evaluation seed of a scenario, from this file or `GOVLAB_EVAL_SEED`.
-    pub fn evaluation_seed(&self, scenario: &str) -> Option<u64> {
-        self.scenarios
-            .evaluation_seeds
-            .get(scenario)
-            .copied()
-            .or_else(|| {
-                std::env::var("GOVLAB_EVAL_SEED")
-                    .ok()
-                    .and_then(|seed| seed.trim().parse().ok())
-            })
     }
 
     /// This node's name for worker ids.

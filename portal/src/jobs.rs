@@ -263,22 +263,22 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
         Ok(scenario) => scenario,
         Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
     };
-    let explicit_seed = if practice {
+    let key = if practice {
         None
     } else {
-        match state.config.evaluation_seed(scenario.id()) {
-            Some(seed) => Some(seed),
+        match state.evaluation_key {
+            Some(key) => Some(key),
             None => {
                 let message = format!(
-                    "no evaluation seed is configured for {}; set [scenarios.evaluation_seeds] \
-                     in the portal configuration or GOVLAB_EVAL_SEED, then run the pilot again",
-                    scenario.id()
+                    "{} {}, then run the pilot again",
+                    scenario.id(),
+                    actions::NO_EVALUATION_KEY
                 );
                 return fail(&state.db, id, me, &message).await;
             }
         }
     };
-    let split = match runner::split_seed(&pilot.split, explicit_seed) {
+    let split = match runner::split_seed(&pilot.split, key) {
         Ok(split) => split,
         Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
     };

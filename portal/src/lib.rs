@@ -55,6 +55,11 @@ pub enum StartError {
     /// The lab key could not be loaded.
     #[error("lab key: {0}")]
     Key(String),
+    /// The evaluation key could not be loaded.
+    #[error(
+        "cannot load the lab's evaluation key ([scenarios] evaluation_key_file or GOVLAB_EVAL_KEY)"
+    )]
+    EvalKey(#[source] govlab_scenarios::secrecy::SecrecyError),
     /// The identity provider could not be reached or is misconfigured.
     #[error("identity provider: {0}")]
     Oidc(String),

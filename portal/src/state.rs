@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use govlab_sandbox::Sandbox;
 use govlab_scenarios::scenario::Scenario;
+use govlab_scenarios::secrecy::{self, EvalKey};
 use govlab_scoring::certificate::LabKey;
 
 use crate::StartError;
@@ -37,6 +38,9 @@ pub struct Shared {
     /// The lab's signing key (its public half is published at
     /// `/api/lab-key`).
     pub lab_key: LabKey,
+    /// The lab's evaluation key, read at start; `None` refuses evaluation
+    /// pilots.
+    pub evaluation_key: Option<EvalKey>,
     /// Authentication.
     pub auth: Auth,
     /// The pilot worker pool.
@@ -81,11 +85,14 @@ impl AppState {
             .unwrap_or_else(|| config.data_dir.join("keys"));
         let lab_key =
             LabKey::load_or_create(&key_dir).map_err(|err| StartError::Key(err.to_string()))?;
+        let evaluation_key = secrecy::resolve_key(config.scenarios.evaluation_key_file.as_deref())
+            .map_err(StartError::EvalKey)?;
         let auth = Auth::new(&config, &db).await?;
         Ok(AppState(Arc::new(Shared {
             blobs: BlobStore::new(config.data_dir.join("agents")),
             cache_dir: config.data_dir.join("compiled"),
             lab_key,
+            evaluation_key,
             auth,
             jobs: Jobs::new(&config),
             limiter: RateLimiter::new(&config.limits),

@@ -151,9 +151,9 @@ async fn practice_pilot(state: &AppState) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_evaluation_seed_and_corrupt_blob_fail_in_words() {
-    if std::env::var_os("GOVLAB_EVAL_SEED").is_some() {
-        eprintln!("GOVLAB_EVAL_SEED is set: the missing-seed case cannot be tested here");
+async fn missing_evaluation_key_and_corrupt_blob_fail_in_words() {
+    if std::env::var_os("GOVLAB_EVAL_KEY").is_some() {
+        eprintln!("GOVLAB_EVAL_KEY is set: the missing-key case cannot be tested here");
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
@@ -163,11 +163,12 @@ async fn missing_evaluation_seed_and_corrupt_blob_fail_in_words() {
     let pilot = wait_final(&state, &evaluation, Duration::from_secs(120)).await;
     assert_eq!(pilot.status, PilotStatus::Failed);
     let error = pilot.error.expect("error stored");
-    eprintln!("missing seed: {error}");
+    eprintln!("missing key: {error}");
     assert!(
-        error.contains("no evaluation seed is configured"),
+        error.contains("needs the lab's evaluation key, and none is configured"),
         "{error}"
     );
+    assert!(error.contains("evaluation_key_file"), "{error}");
     assert!(pilot.scorecard.is_none());
 
     // Damage the stored binary: the next pilot of it fails, saying so.

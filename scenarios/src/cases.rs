@@ -14,6 +14,7 @@
 //! them in chunks and any range can be rebuilt on its own.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -21,8 +22,9 @@ use govlab_adapters::Adapters;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::datasets::{self, Dataset, GenConfig, Record, Split, Truth};
+use crate::datasets::{self, Dataset, DatasetError, GenConfig, Record, Split, Truth};
 use crate::scenario::{Scenario, ScenarioKind};
+use crate::secrecy::EvalKey;
 
 /// The virtual clock of case 0: 2025-07-01T00:00:00Z, in nanoseconds.
 const CLOCK_BASE_UNIX_NS: u64 = 1_751_328_000_000_000_000;
@@ -52,13 +54,30 @@ pub enum CaseError {
 }
 
 /// Which split and seed the cases come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// `Debug` shows the seed of the public practice split only.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SplitSeed {
     /// The split.
     pub split: Split,
-    /// Its seed: [`datasets::PRACTICE_SEED`] for practice, the secret one for
-    /// evaluation.
+    /// Its generator seed: [`datasets::PRACTICE_SEED`] for practice,
+    /// [`EvalKey::seed`] for evaluation (never shown to anyone).
     pub seed: u64,
+    /// The evaluation key the seed is derived from and the dataset
+    /// commitment is keyed with; `None` for practice.
+    pub key: Option<EvalKey>,
+}
+
+impl fmt::Debug for SplitSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("SplitSeed");
+        out.field("split", &self.split);
+        match self.key {
+            None => out.field("seed", &self.seed),
+            Some(key) => out.field("seed", &"<redacted>").field("key", &key),
+        };
+        out.finish()
+    }
 }
 
 impl SplitSeed {
@@ -67,6 +86,37 @@ impl SplitSeed {
         SplitSeed {
             split: Split::Practice,
             seed: datasets::PRACTICE_SEED,
+            key: None,
+        }
+    }
+
+    /// The evaluation split drawn from the lab's secret key.
+    pub fn evaluation(key: &EvalKey) -> SplitSeed {
+        SplitSeed {
+            split: Split::Evaluation,
+            seed: key.seed(),
+            key: Some(*key),
+        }
+    }
+
+    /// The split a pilot or dataset asks for: practice needs nothing,
+    /// evaluation needs the lab's evaluation key.
+    pub fn resolve(split: Split, key: Option<EvalKey>) -> Result<SplitSeed, DatasetError> {
+        match (split, key) {
+            (Split::Practice, _) => Ok(SplitSeed::practice()),
+            (Split::Evaluation, Some(key)) => Ok(SplitSeed::evaluation(&key)),
+            (Split::Evaluation, None) => Err(DatasetError::MissingEvaluationKey),
+        }
+    }
+
+    /// The dataset commitment a scorecard carries for the cases whose
+    /// SHA-256 is `digest`: `sha256:<hex>` for the public practice split,
+    /// and for evaluation an HMAC under the lab's key ([`EvalKey::commit`]),
+    /// which nobody without the key can recompute to test a guess.
+    pub fn dataset_commitment(&self, digest: [u8; 32]) -> String {
+        match &self.key {
+            Some(key) => key.commit(&digest),
+            None => format!("sha256:{}", hex::encode(digest)),
         }
     }
 }
@@ -1438,15 +1488,45 @@ mod tests {
     #[test]
     fn the_split_seed_changes_the_cases_and_seeds() {
         let scenario = Scenario::builtin("appeals-triage").unwrap();
-        let other = SplitSeed {
-            split: Split::Evaluation,
-            seed: 77,
-        };
+        let key = EvalKey::parse(
+            "govlab-eval-key:1b9e4d7a3c5f8e2d6a0c4b7e9f1d3a5c8e2b4d6f0a9c7e5b3d1f8a6c4e2b0d97",
+        )
+        .unwrap();
+        let other = SplitSeed::evaluation(&key);
         let a = build_cases(scenario, SplitSeed::practice(), 0..4).unwrap();
         let b = build_cases(scenario, other, 0..4).unwrap();
         assert_ne!(a[0].payload, b[0].payload);
         assert_ne!(a[0].seed, b[0].seed);
         assert!(!a[0].payload.contains(&other.seed.to_string()));
+        let shown = format!("{other:?}");
+        assert!(!shown.contains(&other.seed.to_string()), "{shown}");
+        assert!(format!("{:?}", SplitSeed::practice()).contains("20250301"));
+    }
+
+    #[test]
+    fn evaluation_needs_a_key_and_keys_its_commitment() {
+        let err = SplitSeed::resolve(Split::Evaluation, None).unwrap_err();
+        let message = err.to_string();
+        for hint in ["--eval-key-file FILE", "GOVLAB_EVAL_KEY", "govlab lab init"] {
+            assert!(message.contains(hint), "{message}");
+        }
+        assert_eq!(
+            SplitSeed::resolve(Split::Practice, None).unwrap(),
+            SplitSeed::practice()
+        );
+        let digest = [42u8; 32];
+        assert_eq!(
+            SplitSeed::practice().dataset_commitment(digest),
+            format!("sha256:{}", hex::encode(digest))
+        );
+        let key = EvalKey::generate().unwrap();
+        let evaluation = SplitSeed::resolve(Split::Evaluation, Some(key)).unwrap();
+        assert_eq!(evaluation, SplitSeed::evaluation(&key));
+        assert!(
+            evaluation
+                .dataset_commitment(digest)
+                .starts_with("hmac-sha256:")
+        );
     }
 
     #[test]

@@ -18,4 +18,5 @@ pub mod evaluate;
 pub mod reference;
 pub mod runner;
 pub mod scenario;
+pub mod secrecy;
 pub mod services;

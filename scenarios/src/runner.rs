@@ -405,7 +405,7 @@ fn run_with(
         .map(|n| n * chunk..((n + 1) * chunk).min(total))
         .collect();
 
-    let mut scoring = Scoring::new(scenario, config.max_findings);
+    let mut scoring = Scoring::new(scenario, spec.split, config.max_findings);
     let done = AtomicU64::new(0);
     let per_case_overhead_ns = AtomicU64::new(0);
     let mut building_time = Duration::ZERO;
@@ -750,6 +750,8 @@ fn check_output(scenario: &Scenario, case_id: &str, report: &CaseReport) -> Case
 struct Scoring<'a> {
     scenario: &'a Scenario,
     evaluator: Evaluator,
+    /// Keys the dataset commitment of evaluation pilots.
+    split: SplitSeed,
     dataset_hash: Sha256,
     findings: Vec<Finding>,
     by_rule: BTreeMap<&'static str, u64>,
@@ -759,12 +761,13 @@ struct Scoring<'a> {
 }
 
 impl<'a> Scoring<'a> {
-    fn new(scenario: &'a Scenario, max_findings: usize) -> Scoring<'a> {
+    fn new(scenario: &'a Scenario, split: SplitSeed, max_findings: usize) -> Scoring<'a> {
         let mut dataset_hash = Sha256::new();
         dataset_hash.update(b"govlab-dataset-hash/1\n");
         Scoring {
             scenario,
             evaluator: Evaluator::new(scenario),
+            split,
             dataset_hash,
             findings: Vec::new(),
             by_rule: BTreeMap::new(),
@@ -818,7 +821,9 @@ impl<'a> Scoring<'a> {
             scenario_version: labels.scenario_version.clone(),
             split: labels.split.clone(),
             agent_sha256: labels.agent_sha256.clone(),
-            dataset_hash: format!("sha256:{}", hex::encode(self.dataset_hash.finalize())),
+            dataset_hash: self
+                .split
+                .dataset_commitment(self.dataset_hash.finalize().into()),
             ..PilotResults::default()
         };
         self.evaluator
@@ -959,12 +964,14 @@ fn attach_intervals(
 }
 
 /// The split seed a scorecard's split needs: the public practice seed, or
-/// the evaluation seed from `explicit` or [`datasets::EVAL_SEED_ENV`].
-pub fn split_seed(split: &str, explicit: Option<u64>) -> Result<SplitSeed, RunnerError> {
+/// the evaluation split of the lab's evaluation key (see
+/// [`crate::secrecy::resolve_key`]), refused without one.
+pub fn split_seed(
+    split: &str,
+    key: Option<crate::secrecy::EvalKey>,
+) -> Result<SplitSeed, RunnerError> {
     let split: Split = split.parse()?;
-    let env = std::env::var(datasets::EVAL_SEED_ENV).ok();
-    let seed = datasets::resolve_seed(split, explicit, env.as_deref())?;
-    Ok(SplitSeed { split, seed })
+    Ok(SplitSeed::resolve(split, key)?)
 }
 
 /// The result of re-executing a pilot from its scorecard.

@@ -12,7 +12,6 @@ use std::sync::{Arc, OnceLock};
 
 use govlab_sandbox::{HostServices, Sandbox, SandboxConfig};
 use govlab_scenarios::cases::{CaseTruth, SplitSeed, build_cases};
-use govlab_scenarios::datasets::Split;
 use govlab_scenarios::reference::{
     BuildConfig, BuiltAgents, Level, REFERENCE_AGENTS, build_reference_agents,
 };
@@ -20,6 +19,7 @@ use govlab_scenarios::runner::{
     CaseRecord, PilotResult, PilotSpec, RunnerConfig, rerun, run_pilot,
 };
 use govlab_scenarios::scenario::{Scenario, list};
+use govlab_scenarios::secrecy::EvalKey;
 use govlab_scenarios::services::LabServices;
 use govlab_scoring::certificate::{LabKey, VerifyError, verify};
 use govlab_scoring::outcome::Outcome;
@@ -265,20 +265,15 @@ fn keys(value: &Value, out: &mut BTreeSet<String>) {
 
 #[test]
 fn no_ground_truth_reaches_the_guest() {
-    let eval_seed = 918_273_645_546_372_819u64;
+    let eval_key = EvalKey::generate().unwrap();
+    let eval_seed = eval_key.seed();
     let probe = agent_bytes("probe");
     let sandbox = Sandbox::new(SandboxConfig::default()).unwrap();
     let agent = sandbox.load(&probe).unwrap();
     let services: Arc<dyn HostServices> = Arc::new(LabServices::load().unwrap());
     let mut checked = 0;
     for scenario in list().unwrap() {
-        for split in [
-            SplitSeed::practice(),
-            SplitSeed {
-                split: Split::Evaluation,
-                seed: eval_seed,
-            },
-        ] {
+        for split in [SplitSeed::practice(), SplitSeed::evaluation(&eval_key)] {
             let cases = build_cases(scenario, split, 0..16).unwrap();
             let sandbox_cases: Vec<govlab_sandbox::Case> = cases
                 .iter()

@@ -9,10 +9,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use govlab_scenarios::cases::SplitSeed;
 use govlab_scenarios::datasets::{
-    self, DEFAULT_POPULATION, Dataset, EVAL_SEED_ENV, Format, GenConfig, PRACTICE_SEED, Split,
-    WriteConfig,
+    self, DEFAULT_POPULATION, Dataset, Format, GenConfig, PRACTICE_SEED, Split, WriteConfig,
 };
+use govlab_scenarios::secrecy::{self, EVAL_KEY_ENV};
 
 use crate::cli::progress;
 
@@ -21,7 +22,8 @@ use crate::cli::progress;
 pub enum DataCommand {
     /// List the datasets with their formats and whether they have truth
     List,
-    /// Generate a dataset deterministically from a seed
+    /// Generate a dataset deterministically (the evaluation split is for lab
+    /// staff only and needs the lab's evaluation key)
     Generate(GenerateArgs),
 }
 
@@ -34,10 +36,14 @@ pub struct GenerateArgs {
     /// suffixes allowed (e.g. 10_000, 50k, 10M)
     #[arg(long, value_parser = parse_rows)]
     rows: u64,
-    /// Seed; practice defaults to the public practice seed, evaluation
-    /// requires this or the GOVLAB_EVAL_SEED environment variable
+    /// Seed of the practice split (default: the public practice seed); not
+    /// accepted for evaluation, which is keyed by the lab's evaluation key
     #[arg(long)]
     seed: Option<String>,
+    /// Lab staff only: the lab's evaluation key, required by `--split
+    /// evaluation` (else the GOVLAB_EVAL_KEY environment variable)
+    #[arg(long, value_name = "FILE")]
+    eval_key_file: Option<PathBuf>,
     /// Output file; labelled datasets also write `<stem>.truth.jsonl` next
     /// to it
     #[arg(long, value_name = "PATH")]
@@ -45,8 +51,8 @@ pub struct GenerateArgs {
     /// Output format (default: from the file extension, else jsonl)
     #[arg(long, value_parser = ["jsonl", "csv"])]
     format: Option<String>,
-    /// Split: `practice` (public seed, truth shipped) or `evaluation`
-    /// (secret seed)
+    /// Split: `practice` (public seed, truth shipped) or `evaluation` (lab
+    /// staff only: drawn from the lab's secret evaluation key)
     #[arg(long, default_value = "practice")]
     split: String,
     /// Where to write the truth records instead of `<stem>.truth.jsonl`
@@ -93,7 +99,7 @@ fn list_text() -> String {
         ));
     }
     text.push_str(&format!(
-        "\npractice seed: {PRACTICE_SEED}; the evaluation seed comes from {EVAL_SEED_ENV} or --seed\n"
+        "\npractice seed: {PRACTICE_SEED}; the evaluation split (lab staff only) is drawn from the lab's evaluation key: --eval-key-file FILE or {EVAL_KEY_ENV}\n"
     ));
     text
 }
@@ -183,9 +189,17 @@ fn finish(mut writer: BufWriter<File>, partial: &Path, path: &Path) -> anyhow::R
 fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let dataset: Dataset = args.dataset.parse()?;
     let split: Split = args.split.parse()?;
-    let explicit = args.seed.as_deref().map(datasets::parse_seed).transpose()?;
-    let env_seed = std::env::var(EVAL_SEED_ENV).ok();
-    let seed = datasets::resolve_seed(split, explicit, env_seed.as_deref())?;
+    let seed = match split {
+        Split::Practice => match args.seed.as_deref() {
+            Some(seed) => datasets::parse_seed(seed)?,
+            None => PRACTICE_SEED,
+        },
+        Split::Evaluation => {
+            crate::cli::lab::refuse_evaluation_seed(args.seed.as_deref())?;
+            let key = secrecy::resolve_key(args.eval_key_file.as_deref())?;
+            SplitSeed::resolve(split, key)?.seed
+        }
+    };
     let format = format_for(args.format.as_deref(), &args.out)?;
     if !dataset.formats().contains(&format) {
         bail!("{dataset} has no {format} layout: use --format jsonl or a .jsonl file name");
@@ -308,6 +322,7 @@ mod tests {
             dataset: dataset.to_owned(),
             rows: 25,
             seed: None,
+            eval_key_file: None,
             out,
             format: None,
             split: "practice".to_owned(),
@@ -359,6 +374,6 @@ mod tests {
         evaluation.split = "evaluation".to_owned();
         evaluation.seed = Some(PRACTICE_SEED.to_string());
         let err = generate(evaluation).unwrap_err();
-        assert!(format!("{err:#}").contains("must differ"), "{err:#}");
+        assert!(format!("{err:#}").contains("--eval-key-file"), "{err:#}");
     }
 }

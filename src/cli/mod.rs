@@ -4,6 +4,7 @@ pub mod adapters;
 pub mod agent;
 pub mod data;
 pub mod demo;
+pub mod lab;
 pub mod progress;
 pub mod run;
 pub mod scenarios;

@@ -40,9 +40,13 @@ pub struct RunArgs {
     /// the scorecard gets no composite and is not signed)
     #[arg(long, value_name = "N", requires = "scenario", value_parser = clap::value_parser!(u64).range(1..))]
     limit: Option<u64>,
-    /// The evaluation split's seed (else the `GOVLAB_EVAL_SEED` environment variable)
-    #[arg(long, requires = "scenario")]
-    seed: Option<u64>,
+    /// The lab's evaluation key, for `--split evaluation` (else the
+    /// `GOVLAB_EVAL_KEY` environment variable); lab staff only
+    #[arg(long, value_name = "FILE", requires = "scenario")]
+    eval_key_file: Option<PathBuf>,
+    /// No longer accepted: the evaluation split is keyed by the lab's key
+    #[arg(long, hide = true)]
+    seed: Option<String>,
     /// Print the scorecard as JSON instead of a table (with `--out`, the
     /// files are written as well)
     #[arg(long, requires = "scenario")]
@@ -74,6 +78,7 @@ pub struct RunArgs {
 
 /// Runs `govlab run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    crate::cli::lab::refuse_evaluation_seed(args.seed.as_deref())?;
     if let Some(scenario) = &args.scenario {
         return crate::cli::scenarios::run_scenario(&crate::cli::scenarios::ScenarioRun {
             scenario: scenario.clone(),
@@ -81,7 +86,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             baseline: args.baseline.clone(),
             split: args.split.clone(),
             limit: args.limit,
-            seed: args.seed,
+            eval_key_file: args.eval_key_file.clone(),
             json: args.json,
             out: args.out.clone(),
         });

@@ -169,8 +169,8 @@ pub struct ScenarioRun {
     pub split: String,
     /// Run only the first N cases.
     pub limit: Option<u64>,
-    /// The evaluation seed (else `GOVLAB_EVAL_SEED`).
-    pub seed: Option<u64>,
+    /// The lab's evaluation key file (else `GOVLAB_EVAL_KEY`).
+    pub eval_key_file: Option<PathBuf>,
     /// Print the scorecard as JSON instead of a table.
     pub json: bool,
     /// Write `scorecard.json`, `findings.jsonl` and `report.html` here.
@@ -181,7 +181,8 @@ pub struct ScenarioRun {
 /// is large enough to be certified.
 pub fn run_scenario(run: &ScenarioRun) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::builtin(&run.scenario)?;
-    let split = split_seed(&run.split, run.seed)?;
+    let key = crate::cli::lab::key_for(&run.split, run.eval_key_file.as_deref())?;
+    let split = split_seed(&run.split, key)?;
     let size = scenario.split_size(split.split);
     let cases = run.limit.map_or(size, |limit| limit.min(size));
     let (result, what) = match (&run.baseline, &run.agent) {

@@ -26,9 +26,13 @@ pub struct VerifyArgs {
     /// trivial reference rows)
     #[arg(long, value_name = "FILE.wasm", requires = "rerun")]
     agent: Option<PathBuf>,
-    /// The evaluation seed for --rerun of an evaluation scorecard (else GOVLAB_EVAL_SEED)
-    #[arg(long)]
-    seed: Option<u64>,
+    /// The lab's evaluation key, for --rerun of an evaluation scorecard
+    /// (else the GOVLAB_EVAL_KEY environment variable); lab staff only
+    #[arg(long, value_name = "FILE")]
+    eval_key_file: Option<PathBuf>,
+    /// No longer accepted: the evaluation split is keyed by the lab's key
+    #[arg(long, hide = true)]
+    seed: Option<String>,
     /// Directory of the lab's public key (default: the lab key directory)
     #[arg(long, value_name = "DIR")]
     key_dir: Option<PathBuf>,
@@ -36,6 +40,7 @@ pub struct VerifyArgs {
 
 /// Runs `govlab verify`.
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    crate::cli::lab::refuse_evaluation_seed(args.seed.as_deref())?;
     let text = std::fs::read_to_string(&args.card)
         .with_context(|| format!("cannot read the scorecard {}", args.card.display()))?;
     let key_dir = match &args.key_dir {
@@ -69,7 +74,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     if !args.rerun {
         return Ok(ExitCode::SUCCESS);
     }
-    let split = split_seed(&card.split, args.seed)?;
+    let key = crate::cli::lab::key_for(&card.split, args.eval_key_file.as_deref())?;
+    let split = split_seed(&card.split, key)?;
     let config = RunnerConfig {
         cache_dir: compiled_cache_dir(),
         ..RunnerConfig::default()

@@ -72,17 +72,21 @@ impl Seed {
     }
 }
 
-/// The test configuration: a temporary data directory, an evaluation seed.
+/// The test configuration: a temporary data directory, an evaluation key.
 pub fn config(dir: &std::path::Path) -> Config {
     let mut config = Config {
         data_dir: dir.to_owned(),
         ..Config::default()
     };
     config.workers.count = 0;
-    config
-        .scenarios
-        .evaluation_seeds
-        .insert(SCENARIO.to_owned(), 424_242);
+    let key_file = dir.join("eval.key");
+    if !key_file.exists() {
+        govlab_scenarios::secrecy::EvalKey::generate()
+            .expect("evaluation key")
+            .write_new_file(&key_file)
+            .expect("write the evaluation key");
+    }
+    config.scenarios.evaluation_key_file = Some(key_file);
     config
 }
 

@@ -57,9 +57,6 @@ pub(crate) use text::numbered;
 /// The public seed of the practice split (its ground truth is shipped).
 pub const PRACTICE_SEED: u64 = 20_250_301;
 
-/// Environment variable holding the evaluation seed on the server.
-pub const EVAL_SEED_ENV: &str = "GOVLAB_EVAL_SEED";
-
 /// How many `kz.citizens` records linked datasets draw applicants and
 /// household heads from, unless configured otherwise.
 pub const DEFAULT_POPULATION: u64 = 10_000;
@@ -79,14 +76,11 @@ pub enum DatasetError {
     /// The split name is not known.
     #[error("unknown split `{0}`: use `practice` or `evaluation`")]
     UnknownSplit(String),
-    /// The evaluation split was asked for without a seed.
+    /// The evaluation split was asked for without the lab's key.
     #[error(
-        "the evaluation split needs a secret seed: set {EVAL_SEED_ENV} or pass --seed (it is never stored in the repository)"
+        "the evaluation split needs the lab's evaluation key: pass --eval-key-file FILE or set GOVLAB_EVAL_KEY (lab staff make the key once with `govlab lab init --out FILE`)"
     )]
-    MissingEvaluationSeed,
-    /// The evaluation seed is the public practice seed.
-    #[error("the evaluation seed must differ from the public practice seed {PRACTICE_SEED}")]
-    PublicEvaluationSeed,
+    MissingEvaluationKey,
     /// A seed string is not a non-negative integer.
     #[error("seed `{0}` is not a non-negative integer below 2^64")]
     BadSeed(String),
@@ -326,30 +320,6 @@ pub fn parse_seed(text: &str) -> Result<u64, DatasetError> {
         .replace('_', "")
         .parse()
         .map_err(|_| DatasetError::BadSeed(text.to_owned()))
-}
-
-/// The seed to use for a split: an explicit seed wins; otherwise practice
-/// uses [`PRACTICE_SEED`] and evaluation the value of [`EVAL_SEED_ENV`]
-/// (passed in as `env_value`), refusing a missing one or the public seed.
-pub fn resolve_seed(
-    split: Split,
-    explicit: Option<u64>,
-    env_value: Option<&str>,
-) -> Result<u64, DatasetError> {
-    match split {
-        Split::Practice => Ok(explicit.unwrap_or(PRACTICE_SEED)),
-        Split::Evaluation => {
-            let seed = match (explicit, env_value.filter(|value| !value.trim().is_empty())) {
-                (Some(seed), _) => seed,
-                (None, Some(value)) => parse_seed(value)?,
-                (None, None) => return Err(DatasetError::MissingEvaluationSeed),
-            };
-            if seed == PRACTICE_SEED {
-                return Err(DatasetError::PublicEvaluationSeed);
-            }
-            Ok(seed)
-        }
-    }
 }
 
 /// What to generate: dataset, split and seed, and the size of the citizen

@@ -203,36 +203,9 @@ fn unsupported_format_is_refused() {
 }
 
 #[test]
-fn seeds_resolve_per_split() {
-    assert_eq!(
-        resolve_seed(Split::Practice, None, None).unwrap(),
-        PRACTICE_SEED
-    );
-    assert_eq!(resolve_seed(Split::Practice, Some(7), None).unwrap(), 7);
-    assert!(matches!(
-        resolve_seed(Split::Evaluation, None, None),
-        Err(DatasetError::MissingEvaluationSeed)
-    ));
-    assert!(matches!(
-        resolve_seed(Split::Evaluation, None, Some("  ")),
-        Err(DatasetError::MissingEvaluationSeed)
-    ));
-    assert_eq!(
-        resolve_seed(Split::Evaluation, None, Some("1_000")).unwrap(),
-        1000
-    );
-    assert_eq!(
-        resolve_seed(Split::Evaluation, Some(9), Some("1000")).unwrap(),
-        9
-    );
-    assert!(matches!(
-        resolve_seed(Split::Evaluation, None, Some("abc")),
-        Err(DatasetError::BadSeed(_))
-    ));
-    assert!(matches!(
-        resolve_seed(Split::Evaluation, Some(PRACTICE_SEED), None),
-        Err(DatasetError::PublicEvaluationSeed)
-    ));
+fn splits_and_seeds_parse() {
+    assert_eq!(parse_seed("1_000").unwrap(), 1000);
+    assert!(matches!(parse_seed("abc"), Err(DatasetError::BadSeed(_))));
     assert_eq!("eval".parse::<Split>().unwrap(), Split::Evaluation);
     assert!("test".parse::<Split>().is_err());
 }
