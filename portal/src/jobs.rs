@@ -36,6 +36,7 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::Stream;
+use govlab_scenarios::cases::SplitSeed;
 use govlab_scenarios::runner::{self, CaseRecord, PilotResult, PilotSpec, RunnerConfig};
 use govlab_scenarios::scenario::Scenario;
 use serde::Serialize;
@@ -228,6 +229,28 @@ fn lease_of(state: &AppState) -> Duration {
     Duration::from_secs(state.config.workers.lease_seconds.max(1))
 }
 
+/// The split and seed a pilot of `scenario` on `split` runs on: practice's
+/// public seed, or the lab's evaluation seed from the configuration (or
+/// `GOVLAB_EVAL_SEED`). The one definition the workers and the reference
+/// rows ([`crate::references`]) share; the error is in words.
+pub fn split_for(config: &Config, scenario: &Scenario, split: &str) -> Result<SplitSeed, String> {
+    let explicit_seed = if split == "practice" {
+        None
+    } else {
+        match config.evaluation_seed(scenario.id()) {
+            Some(seed) => Some(seed),
+            None => {
+                return Err(format!(
+                    "no evaluation seed is configured for {}; set [scenarios.evaluation_seeds] \
+                     in the portal configuration or GOVLAB_EVAL_SEED, then run the pilot again",
+                    scenario.id()
+                ));
+            }
+        }
+    };
+    runner::split_seed(split, explicit_seed).map_err(|err| error_chain(&err))
+}
+
 /// How a run ended, before it is written.
 #[derive(Debug)]
 enum RunEnd {
@@ -263,24 +286,9 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
         Ok(scenario) => scenario,
         Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
     };
-    let explicit_seed = if practice {
-        None
-    } else {
-        match state.config.evaluation_seed(scenario.id()) {
-            Some(seed) => Some(seed),
-            None => {
-                let message = format!(
-                    "no evaluation seed is configured for {}; set [scenarios.evaluation_seeds] \
-                     in the portal configuration or GOVLAB_EVAL_SEED, then run the pilot again",
-                    scenario.id()
-                );
-                return fail(&state.db, id, me, &message).await;
-            }
-        }
-    };
-    let split = match runner::split_seed(&pilot.split, explicit_seed) {
+    let split = match split_for(&state.config, scenario, &pilot.split) {
         Ok(split) => split,
-        Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
+        Err(message) => return fail(&state.db, id, me, &message).await,
     };
     let cases = pilot.case_limit.and_then(|n| u64::try_from(n).ok());
     let spec_cases = PilotSpec {
