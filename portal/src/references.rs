@@ -47,12 +47,15 @@ impl ReferenceRow {
     }
 }
 
+/// Reference rows by (scenario, split).
+type RowsBySplit = BTreeMap<(String, String), Arc<[ReferenceRow]>>;
+
 /// The reference rows by (scenario, split), with a generation number that
 /// changes whenever rows are added (the scoreboard cache rebuilds a board
 /// whose generation is stale).
 #[derive(Debug, Default)]
 pub struct References {
-    rows: RwLock<BTreeMap<(String, String), Arc<[ReferenceRow]>>>,
+    rows: RwLock<RowsBySplit>,
     generation: AtomicU64,
 }
 
