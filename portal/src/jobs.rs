@@ -36,6 +36,7 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::Stream;
+use govlab_scenarios::cases::SplitSeed;
 use govlab_scenarios::runner::{self, CaseRecord, PilotResult, PilotSpec, RunnerConfig};
 use govlab_scenarios::scenario::Scenario;
 use serde::Serialize;
@@ -228,6 +229,28 @@ fn lease_of(state: &AppState) -> Duration {
     Duration::from_secs(state.config.workers.lease_seconds.max(1))
 }
 
+/// The split and seed a pilot of `scenario` on `split` runs on: practice's
+/// public seed, or the evaluation split keyed by the lab's evaluation key
+/// (read at start from the configuration or `GOVLAB_EVAL_KEY`). The one definition the workers and the reference
+/// rows ([`crate::references`]) share; the error is in words.
+pub fn split_for(state: &AppState, scenario: &Scenario, split: &str) -> Result<SplitSeed, String> {
+    let key = if split == "practice" {
+        None
+    } else {
+        match state.evaluation_key {
+            Some(key) => Some(key),
+            None => {
+                return Err(format!(
+                    "{} {}, then run the pilot again",
+                    scenario.id(),
+                    actions::NO_EVALUATION_KEY
+                ));
+            }
+        }
+    };
+    runner::split_seed(split, key).map_err(|err| error_chain(&err))
+}
+
 /// How a run ended, before it is written.
 #[derive(Debug)]
 enum RunEnd {
@@ -263,24 +286,9 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
         Ok(scenario) => scenario,
         Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
     };
-    let key = if practice {
-        None
-    } else {
-        match state.evaluation_key {
-            Some(key) => Some(key),
-            None => {
-                let message = format!(
-                    "{} {}, then run the pilot again",
-                    scenario.id(),
-                    actions::NO_EVALUATION_KEY
-                );
-                return fail(&state.db, id, me, &message).await;
-            }
-        }
-    };
-    let split = match runner::split_seed(&pilot.split, key) {
+    let split = match split_for(state, scenario, &pilot.split) {
         Ok(split) => split,
-        Err(err) => return fail(&state.db, id, me, &error_chain(&err)).await,
+        Err(message) => return fail(&state.db, id, me, &message).await,
     };
     let cases = pilot.case_limit.and_then(|n| u64::try_from(n).ok());
     let spec_cases = PilotSpec {

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod model;
 pub mod pages;
 pub mod principal;
+pub mod references;
 pub mod scoreboard_cache;
 pub mod security;
 pub mod state;
@@ -114,6 +115,7 @@ pub async fn serve(
     let addr = config.addr;
     let state = AppState::new(config).await?;
     jobs::start(&state).await?;
+    references::start(&state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;

@@ -6,7 +6,9 @@
 //! marker (`COUNT(*)` and `MAX(finished_at)` of the finished pilots of that
 //! scenario and split, from the `pilots_scenario` index) decides whether it
 //! is rebuilt. A newly finished pilot therefore shows up within a second,
-//! also when another process finished it.
+//! also when another process finished it. Reference rows
+//! ([`crate::references`]) computed after a board was built replace it at
+//! its next request (their generation is part of the board).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -17,6 +19,7 @@ use axum::body::Bytes;
 use crate::db::Db;
 use crate::error::PortalError;
 use crate::model::{self, ScoreboardRow};
+use crate::references::{ReferenceRow, References};
 
 /// How long a board is served before its change marker is checked again.
 pub const RECHECK: Duration = Duration::from_secs(1);
@@ -28,6 +31,10 @@ type Marker = (i64, Option<i64>);
 pub struct Board {
     /// Ranked rows.
     pub rows: Vec<ScoreboardRow>,
+    /// The oracle and trivial rows (empty until computed).
+    pub references: Arc<[ReferenceRow]>,
+    /// [`References::generation`] when the board was built.
+    generation: u64,
     marker: Marker,
     checked: Mutex<Instant>,
     json: OnceLock<Bytes>,
@@ -37,8 +44,13 @@ pub struct Board {
 impl Board {
     /// The board rendered once by `render` (e.g. the API's JSON), then
     /// reused until the board changes.
-    pub fn rendered(&self, render: impl FnOnce(&[ScoreboardRow]) -> Bytes) -> Bytes {
-        self.json.get_or_init(|| render(&self.rows)).clone()
+    pub fn rendered(
+        &self,
+        render: impl FnOnce(&[ScoreboardRow], &[ReferenceRow]) -> Bytes,
+    ) -> Bytes {
+        self.json
+            .get_or_init(|| render(&self.rows, &self.references))
+            .clone()
     }
 
     /// A rendering of the board under `key` (e.g. the page's language and
@@ -47,7 +59,7 @@ impl Board {
     pub fn rendered_page(
         &self,
         key: &str,
-        render: impl FnOnce(&[ScoreboardRow]) -> String,
+        render: impl FnOnce(&[ScoreboardRow], &[ReferenceRow]) -> String,
     ) -> Arc<str> {
         if let Some(page) = self
             .pages
@@ -57,7 +69,7 @@ impl Board {
         {
             return page;
         }
-        let page: Arc<str> = render(&self.rows).into();
+        let page: Arc<str> = render(&self.rows, &self.references).into();
         if let Ok(mut pages) = self.pages.lock() {
             pages.insert(key.to_owned(), Arc::clone(&page));
         }
@@ -89,10 +101,12 @@ impl ScoreboardCache {
         ScoreboardCache::default()
     }
 
-    /// The board of `scenario` and `split` (both already validated).
+    /// The board of `scenario` and `split` (both already validated), with
+    /// their reference rows from `references`.
     pub async fn get(
         &self,
         db: &Db,
+        references: &References,
         scenario: &str,
         split: &str,
     ) -> Result<Arc<Board>, PortalError> {
@@ -101,6 +115,8 @@ impl ScoreboardCache {
                 .get(&(scenario.to_owned(), split.to_owned()))
                 .cloned()
         });
+        let generation = references.generation();
+        let cached = cached.filter(|board| board.generation == generation);
         if let Some(board) = &cached
             && board
                 .checked
@@ -121,6 +137,8 @@ impl ScoreboardCache {
         let rows = model::scoreboard(db, scenario, split).await?;
         let board = Arc::new(Board {
             rows,
+            references: references.get(scenario, split),
+            generation,
             marker: now,
             checked: Mutex::new(Instant::now()),
             json: OnceLock::new(),

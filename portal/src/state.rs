@@ -51,6 +51,8 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Computed scoreboards (API and page).
     pub scoreboard_cache: crate::scoreboard_cache::ScoreboardCache,
+    /// The scoreboards' oracle and trivial rows, once computed.
+    pub references: crate::references::References,
     /// One sandbox per scenario, built on first upload, to check agents.
     checkers: Mutex<HashMap<String, Arc<Sandbox>>>,
 }
@@ -98,6 +100,7 @@ impl AppState {
             limiter: RateLimiter::new(&config.limits),
             metrics: Metrics::new(),
             scoreboard_cache: crate::scoreboard_cache::ScoreboardCache::new(),
+            references: crate::references::References::new(),
             checkers: Mutex::new(HashMap::new()),
             config,
             db,

@@ -134,7 +134,7 @@ async fn practice_pilot(state: &AppState) {
     let telemetry: TelemetryDoc =
         serde_json::from_str(&pilot.telemetry.expect("telemetry")).expect("telemetry doc");
     assert_eq!(telemetry.cases, 200);
-    assert_eq!(telemetry.by_outcome.values().sum::<u64>(), 40);
+    assert_eq!(telemetry.by_outcome.values().sum::<u64>(), 200);
     let findings: FindingsDoc =
         serde_json::from_str(&pilot.findings.expect("findings")).expect("findings doc");
     assert!(findings.first.len() <= 200);

@@ -785,3 +785,103 @@ async fn assets_are_served_with_cache_headers() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("EventSource"));
 }
+
+#[tokio::test]
+async fn scoreboard_shows_floor_and_ceiling_and_flags_agents_near_the_floor() {
+    let lab = lab(true).await;
+    let page = "/scoreboard?scenario=appeals-triage&split=practice";
+    // Tests start no workers, so nothing is computed in the background.
+    let (_, _, body) = lab.get(page, None).await;
+    assert!(!body.contains("Floor and ceiling"));
+    assert!(
+        lab.state
+            .references
+            .get("appeals-triage", "practice")
+            .is_empty()
+    );
+
+    // Computed directly, on the scenario's minimum (production: the full split).
+    govlab_portal::references::compute(&lab.state, "appeals-triage", "practice", Some(200))
+        .await
+        .unwrap();
+    let refs = lab.state.references.get("appeals-triage", "practice");
+    let names: Vec<&str> = refs.iter().map(|r| r.name).collect();
+    assert_eq!(names, ["oracle", "trivial"]);
+    let oracle = refs[0].composite.expect("oracle composite");
+    let floor = refs[1].composite.expect("trivial composite");
+    assert!(oracle >= 95.0, "oracle {oracle}");
+    assert!(floor < oracle, "floor {floor} below ceiling {oracle}");
+    // No evaluation key in this lab: no evaluation rows, and no error.
+    if lab.state.evaluation_key.is_none() {
+        govlab_portal::references::compute(&lab.state, "appeals-triage", "evaluation", None)
+            .await
+            .unwrap();
+        assert!(
+            lab.state
+                .references
+                .get("appeals-triage", "evaluation")
+                .is_empty()
+        );
+    }
+
+    // The cached board is replaced at once (its references are stale).
+    let (status, _, body) = lab.get(page, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Floor and ceiling"), "{body}");
+    assert!(body.contains("data-reference=\"oracle\""));
+    assert!(body.contains("data-reference=\"trivial\""));
+    assert!(body.contains("Answers every case with the truth"));
+    let oracle_text = format!("{oracle:.1}");
+    assert!(
+        body.contains(&oracle_text),
+        "oracle composite {oracle_text}"
+    );
+    assert!(!body.contains("near-trivial"), "no agents yet");
+
+    // An agent at the floor is flagged; one far above it is not.
+    lab.done_pilot("team-a", "flat", "practice", floor).await;
+    lab.done_pilot("team-b", "sharp", "practice", (floor + 20.0).min(99.0))
+        .await;
+    tokio::time::sleep(
+        govlab_portal::scoreboard_cache::RECHECK + std::time::Duration::from_millis(50),
+    )
+    .await;
+    let (_, _, body) = lab.get(page, None).await;
+    let sharp = body.find(">sharp v1<").expect("sharp listed");
+    let flat = body.find(">flat v1<").expect("flat listed");
+    assert!(sharp < flat, "ranked by composite");
+    assert_eq!(body.matches("badge near-trivial").count(), 1, "{body}");
+    let badge = body.find("badge near-trivial").unwrap();
+    assert!(badge > flat, "the flag is on flat's row");
+    assert!(body.contains("≈ trivial"));
+    let refs_table = body.find("Floor and ceiling").unwrap();
+    assert!(
+        refs_table > badge,
+        "references are not among the ranked rows"
+    );
+
+    // Spanish.
+    let (_, _, body) = lab.get(&format!("{page}&lang=es"), None).await;
+    assert!(body.contains("Suelo y techo"));
+
+    // The API lists both rows, unranked.
+    let (status, _, body) = lab
+        .get(
+            "/api/scoreboard?scenario=appeals-triage&split=practice",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let board: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(board["rows"].as_array().unwrap().len(), 2);
+    let references = board["references"].as_array().expect("references");
+    assert_eq!(references.len(), 2);
+    assert_eq!(references[0]["name"], "oracle");
+    assert_eq!(references[1]["name"], "trivial");
+    assert!(references[0]["composite"].as_f64().unwrap() >= 95.0);
+    for reference in references {
+        assert_eq!(reference["composite_interval"].as_array().unwrap().len(), 2);
+        assert!(reference["dimensions"]["effectiveness"].is_number());
+        assert!(reference.get("rank").is_none());
+    }
+}

@@ -256,13 +256,14 @@ async fn scoreboard(
     };
     let board = state
         .scoreboard_cache
-        .get(&state.db, scenario.id(), split)
+        .get(&state.db, &state.references, scenario.id(), split)
         .await?;
-    let body = board.rendered(|rows| {
+    let body = board.rendered(|rows, references| {
         let out = wire::ScoreboardOut {
             scenario: scenario.id(),
             split,
             rows: rows.iter().map(wire::ScoreboardRowOut::from).collect(),
+            references: references.iter().map(wire::ReferenceRowOut::from).collect(),
         };
         Bytes::from(serde_json::to_vec(&out).unwrap_or_default())
     });

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use crate::actions::PilotAccess;
 use crate::model::{self, Agent, AuditEntry, CaseRow, Pilot, ScoreboardRow, Version};
 use crate::principal::{AuthMethod, Principal};
+use crate::references::ReferenceRow;
 
 /// `GET /api/me`.
 #[derive(Debug, Serialize)]
@@ -340,6 +341,33 @@ pub struct ScoreboardOut<'a> {
     pub scenario: &'a str,
     pub split: &'a str,
     pub rows: Vec<ScoreboardRowOut<'a>>,
+    /// The oracle (ceiling) and trivial (floor) rows, unranked; empty until
+    /// the portal has computed them.
+    pub references: Vec<ReferenceRowOut<'a>>,
+}
+
+/// A reference row of the scoreboard: a baseline run by the same runner.
+#[derive(Debug, Serialize)]
+pub struct ReferenceRowOut<'a> {
+    /// `oracle` or `trivial`.
+    pub name: &'a str,
+    pub cases: u64,
+    pub composite: Option<f64>,
+    /// `[low, high]`: the 95 % bootstrap interval of the composite.
+    pub composite_interval: Option<[f64; 2]>,
+    pub dimensions: &'a BTreeMap<&'static str, Option<f64>>,
+}
+
+impl<'a> ReferenceRowOut<'a> {
+    pub fn from(r: &'a ReferenceRow) -> ReferenceRowOut<'a> {
+        ReferenceRowOut {
+            name: r.name,
+            cases: r.cases,
+            composite: r.composite,
+            composite_interval: r.composite_interval.map(|(low, high)| [low, high]),
+            dimensions: &r.dimensions,
+        }
+    }
 }
 
 /// One scoreboard line.

@@ -11,6 +11,7 @@ use super::{Ctx, charts, layout, score, when};
 use crate::actions;
 use crate::error::PortalError;
 use crate::model::{DIMENSIONS, ScoreboardRow};
+use crate::references::{self, ReferenceRow};
 use crate::state::AppState;
 
 /// Filters of the scoreboard.
@@ -93,18 +94,22 @@ pub(crate) async fn scoreboard(
     // who is looking: render it once per board and key.
     let body = match current {
         Some(s) => {
-            let board = state.scoreboard_cache.get(&state.db, s.id(), split).await?;
+            let board = state
+                .scoreboard_cache
+                .get(&state.db, &state.references, s.id(), split)
+                .await?;
             let key = format!(
                 "{}|{}|{}",
                 ctx.lang.code(),
                 country.unwrap_or("-"),
                 dimension.unwrap_or("-")
             );
-            let page =
-                board.rendered_page(&key, |rows| render_body(&ctx, &view, rows).into_string());
+            let page = board.rendered_page(&key, |rows, refs| {
+                render_body(&ctx, &view, rows, refs).into_string()
+            });
             maud::PreEscaped(page.to_string())
         }
-        None => render_body(&ctx, &view, &[]),
+        None => render_body(&ctx, &view, &[], &[]),
     };
     Ok(layout(&ctx, title, html! {}, body).into_response())
 }
@@ -119,8 +124,14 @@ struct View<'a> {
     dimension: Option<&'static str>,
 }
 
-/// The scoreboard's `<main>` content: filters, table and charts.
-fn render_body(ctx: &Ctx, view: &View<'_>, rows: &[ScoreboardRow]) -> maud::Markup {
+/// The scoreboard's `<main>` content: filters, table, reference rows and
+/// charts.
+fn render_body(
+    ctx: &Ctx,
+    view: &View<'_>,
+    rows: &[ScoreboardRow],
+    refs: &[ReferenceRow],
+) -> maud::Markup {
     let View {
         shown,
         current,
@@ -234,6 +245,9 @@ fn render_body(ctx: &Ctx, view: &View<'_>, rows: &[ScoreboardRow]) -> maud::Mark
                                 @if let Some((low, high)) = row.composite_interval {
                                     br; small.interval { "[" (score(lang, Some(low))) ", " (score(lang, Some(high))) "]" }
                                 }
+                                @if references::near_trivial(row.composite, row.composite_interval, refs) {
+                                    br; span.badge.near-trivial title=(ctx.t("sb.near_trivial_help")) { (ctx.t("sb.near_trivial")) }
+                                }
                             }
                             @for (name, _) in DIMENSIONS {
                                 td class="num" { (score(lang, row.dimensions.get(name).copied().flatten())) }
@@ -248,6 +262,9 @@ fn render_body(ctx: &Ctx, view: &View<'_>, rows: &[ScoreboardRow]) -> maud::Mark
                 }
             }
         }
+        @if !refs.is_empty() {
+            (reference_table(ctx, refs))
+        }
         @if !rows.is_empty() {
             p.note { (ctx.t("sb.ties")) }
             section.charts {
@@ -258,6 +275,51 @@ fn render_body(ctx: &Ctx, view: &View<'_>, rows: &[ScoreboardRow]) -> maud::Mark
                 div {
                     h2 { (ctx.t("sb.chart_history")) }
                     (charts::history_lines(lang, ctx.t("sb.chart_history"), &history))
+                }
+            }
+        }
+    }
+}
+
+/// The "Floor and ceiling" table: the oracle and trivial rows, unranked.
+fn reference_table(ctx: &Ctx, refs: &[ReferenceRow]) -> maud::Markup {
+    let lang = ctx.lang;
+    let title = ctx.t("sb.refs_title");
+    html! {
+        h2 #references { (title) }
+        div.table-wrap tabindex="0" role="region" aria-label=(title) {
+            table.scoreboard.references {
+                caption { (title) ": " (ctx.t("sb.refs_caption")) }
+                thead {
+                    tr {
+                        th scope="col" { (ctx.t("sb.ref_name")) }
+                        th scope="col" class="num" { (ctx.t("sb.composite")) }
+                        @for (name, _) in DIMENSIONS {
+                            th scope="col" class="num" { (lang.t(dim_key(name))) }
+                        }
+                    }
+                }
+                tbody {
+                    @for row in refs {
+                        tr data-reference=(row.name) {
+                            th scope="row" {
+                                @if row.is_trivial() { (ctx.t("sb.ref_trivial")) } @else { (ctx.t("sb.ref_oracle")) }
+                                br;
+                                small {
+                                    @if row.is_trivial() { (ctx.t("sb.ref_trivial_help")) } @else { (ctx.t("sb.ref_oracle_help")) }
+                                }
+                            }
+                            td class="num strong" {
+                                (score(lang, row.composite))
+                                @if let Some((low, high)) = row.composite_interval {
+                                    br; small.interval { "[" (score(lang, Some(low))) ", " (score(lang, Some(high))) "]" }
+                                }
+                            }
+                            @for (name, _) in DIMENSIONS {
+                                td class="num" { (score(lang, row.dimensions.get(name).copied().flatten())) }
+                            }
+                        }
+                    }
                 }
             }
         }
