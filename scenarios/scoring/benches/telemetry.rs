@@ -33,6 +33,7 @@ fn case_ids() -> Vec<String> {
 fn record(idx: usize, ids: &[String]) -> CaseRecord<'_> {
     CaseRecord {
         case_id: &ids[idx],
+        index: idx as u64,
         outcome: if idx.is_multiple_of(10) {
             Outcome::ALL[idx / 10 % 9]
         } else {

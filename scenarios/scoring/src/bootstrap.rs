@@ -153,6 +153,8 @@ pub fn tie_ranks(entries: &[(Option<f64>, Option<Interval>)]) -> Vec<(usize, boo
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
