@@ -12,8 +12,9 @@ use govlab_scenarios::cases::SplitSeed;
 use govlab_scenarios::reference::{BuildConfig, REFERENCE_AGENTS, build_reference_agents};
 use govlab_scenarios::runner::{PilotResult, html_report};
 use govlab_scenarios::scenario::list;
-use govlab_scoring::bootstrap::{Interval, tie_ranks};
+use govlab_scoring::bootstrap::{Interval, board_order, tie_ranks};
 use govlab_scoring::certificate::LabKey;
+use govlab_scoring::scorecard::REFERENCE_PREFIX;
 
 use crate::cli::scenarios::{baseline_with_progress, lab_key_dir, pilot_with_progress};
 
@@ -67,7 +68,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             rows.push((agent.package.to_owned(), result));
         }
         for (name, result) in &rows {
-            let file = name.replace(':', "-");
+            // Reference rows exist in every scenario: name their files by it.
+            let file = match name.strip_prefix(REFERENCE_PREFIX) {
+                Some(baseline) => format!("{}.{baseline}", scenario.id()),
+                None => name.clone(),
+            };
             let (path, json) = match result.sign(&key) {
                 Ok(signed) => (format!("{file}.scorecard.json"), signed.to_json()),
                 Err(why) => {
@@ -103,19 +108,17 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 /// One scenario's board: rows ranked by composite, `=N` where 95 %
 /// intervals overlap (a statistical tie), every score with its interval.
 fn board(scenario: &str, rows: &[(String, PilotResult)]) -> String {
-    let ranks = tie_ranks(
-        &rows
-            .iter()
-            .map(|(_, result)| {
-                (
-                    result.scorecard.composite,
-                    result.scorecard.composite_interval,
-                )
-            })
-            .collect::<Vec<_>>(),
-    );
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by_key(|&i| (ranks[i].0, i));
+    let entries: Vec<_> = rows
+        .iter()
+        .map(|(_, result)| {
+            (
+                result.scorecard.composite,
+                result.scorecard.composite_interval,
+            )
+        })
+        .collect();
+    let ranks = tie_ranks(&entries);
+    let order = board_order(&entries);
     let score = |value: Option<f64>| value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
     let interval = |iv: Option<Interval>| {
         iv.map_or_else(String::new, |iv| format!("[{:.1}, {:.1}]", iv.low, iv.high))

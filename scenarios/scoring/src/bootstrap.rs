@@ -119,16 +119,23 @@ pub fn percentile_interval(point: f64, values: &mut Vec<f64>, scale: f64) -> Opt
     })
 }
 
-/// Ranks of scores with statistical ties: entries are ordered by score and
-/// an entry shares the rank of the entry above it when their intervals
-/// overlap (a chain of overlaps forms one tie group). Returns, in input
-/// order, `(rank, tied)` where `tied` says the rank is shared.
-pub fn tie_ranks(entries: &[(Option<f64>, Option<Interval>)]) -> Vec<(usize, bool)> {
+/// The order a board lists entries in: best score first, then input order
+/// (entries without a score last).
+pub fn board_order(entries: &[(Option<f64>, Option<Interval>)]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by(|&a, &b| {
         let score = |i: usize| entries[i].0.unwrap_or(f64::NEG_INFINITY);
         score(b).total_cmp(&score(a)).then(a.cmp(&b))
     });
+    order
+}
+
+/// Ranks of scores with statistical ties: entries are ordered by score and
+/// an entry shares the rank of the entry above it when their intervals
+/// overlap (a chain of overlaps forms one tie group). Returns, in input
+/// order, `(rank, tied)` where `tied` says the rank is shared.
+pub fn tie_ranks(entries: &[(Option<f64>, Option<Interval>)]) -> Vec<(usize, bool)> {
+    let order = board_order(entries);
     let mut ranks = vec![(0, false); entries.len()];
     let mut rank = 0;
     for (position, &index) in order.iter().enumerate() {
@@ -212,5 +219,7 @@ mod tests {
             tie_ranks(&entries),
             vec![(2, true), (1, false), (2, true), (4, false)]
         );
+        // Within a tie the better score is listed first.
+        assert_eq!(board_order(&entries), vec![1, 0, 2, 3]);
     }
 }

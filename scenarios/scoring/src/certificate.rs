@@ -324,12 +324,12 @@ impl SignedScorecard {
     pub fn from_json(text: &str) -> Result<SignedScorecard, ScorecardError> {
         #[derive(Deserialize)]
         struct Raw {
-            scorecard: Box<serde_json::value::RawValue>,
+            scorecard: serde_json::Value,
             certificate: Certificate,
         }
         let raw: Raw = serde_json::from_str(text)?;
         Ok(SignedScorecard {
-            scorecard: Scorecard::from_json(raw.scorecard.get())?,
+            scorecard: Scorecard::from_value(raw.scorecard)?,
             certificate: raw.certificate,
         })
     }
@@ -620,6 +620,9 @@ mod tests {
         let verified = verify(&json, &key.public_key()).unwrap();
         assert_eq!(verified.scorecard.composite, Some(75.2083));
         assert_eq!(verified.scorecard.format, FORMAT_V1);
+        // Shown as it was signed, converted to the current layout.
+        let shown = SignedScorecard::from_json(&json).unwrap();
+        assert_eq!(shown.scorecard, verified.scorecard);
         let edited = json.replacen("75.2083", "76.2083", 1);
         assert!(matches!(
             verify(&edited, &key.public_key()),

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::bootstrap::tie_ranks;
+use crate::bootstrap::{board_order, tie_ranks};
 use crate::outcome::Outcome;
 use crate::scorecard::{Scorecard, fmt_figure, fmt_interval, fmt_score};
 use crate::telemetry::{Histogram, TelemetrySummary};
@@ -120,19 +120,17 @@ fn scoreboard(out: &mut String, entries: &[ReportEntry<'_>]) {
             .iter()
             .filter(|entry| entry.scorecard.scenario_id == scenario)
             .collect();
-        let ranks = tie_ranks(
-            &board
-                .iter()
-                .map(|entry| {
-                    (
-                        entry.scorecard.composite,
-                        entry.scorecard.composite_interval,
-                    )
-                })
-                .collect::<Vec<_>>(),
-        );
-        let mut order: Vec<usize> = (0..board.len()).collect();
-        order.sort_by_key(|&i| (ranks[i].0, i));
+        let entries: Vec<_> = board
+            .iter()
+            .map(|entry| {
+                (
+                    entry.scorecard.composite,
+                    entry.scorecard.composite_interval,
+                )
+            })
+            .collect();
+        let ranks = tie_ranks(&entries);
+        let order = board_order(&entries);
         let _ = write!(
             out,
             "<section>\n<h2>Scoreboard · {}</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>#</th><th>agent</th><th>split</th><th class=\"num\">composite</th><th class=\"num\">95% interval</th>",

@@ -722,15 +722,20 @@ impl Scorecard {
     /// Reads a scorecard written by [`Scorecard::to_json`]; a format-1 card
     /// is converted (its scores unchanged, without intervals).
     pub fn from_json(json: &str) -> Result<Scorecard, ScorecardError> {
-        #[derive(Deserialize)]
-        struct Tag {
-            format: String,
-        }
-        let tag: Tag = serde_json::from_str(json)?;
-        match tag.format.as_str() {
-            SCORECARD_FORMAT => Ok(serde_json::from_str(json)?),
-            FORMAT_V1 => Ok(serde_json::from_str::<ScorecardV1>(json)?.into_current()),
-            other => Err(ScorecardError::Format(other.to_owned())),
+        Scorecard::from_value(serde_json::from_str(json)?)
+    }
+
+    /// [`Scorecard::from_json`] of an already parsed document.
+    pub fn from_value(value: serde_json::Value) -> Result<Scorecard, ScorecardError> {
+        let format = value
+            .get("format")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match format.as_str() {
+            SCORECARD_FORMAT => Ok(serde_json::from_value(value)?),
+            FORMAT_V1 => Ok(serde_json::from_value::<ScorecardV1>(value)?.into_current()),
+            _ => Err(ScorecardError::Format(format)),
         }
     }
 
