@@ -5,8 +5,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use support::{assert_exit, text};
 
 fn govlab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_govlab"))
@@ -19,21 +23,6 @@ fn govlab(args: &[&str]) -> Output {
         )
         .output()
         .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Panics with both streams when `output` did not exit with `code`.
-fn assert_exit(output: &Output, code: i32, what: &str) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "{what}\n--- stdout\n{}\n--- stderr\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
 }
 
 #[test]
