@@ -103,7 +103,7 @@ pub fn start(state: &AppState) {
 }
 
 /// Computes the reference rows of every enabled scenario: practice always,
-/// evaluation when its seed resolves; the full split each, one run at a
+/// evaluation when the lab key is set; the full split each, one run at a
 /// time.
 pub async fn compute_all(state: &AppState) -> Result<(), PortalError> {
     let all = govlab_scenarios::scenario::list().map_err(PortalError::internal)?;
@@ -120,7 +120,7 @@ pub async fn compute_all(state: &AppState) -> Result<(), PortalError> {
 
 /// Computes and stores the reference rows of one scenario and split on a
 /// blocking thread. `cases` limits the run (tests); `None` runs the split's
-/// full size. A split whose seed does not resolve is skipped (logged); a
+/// full size. A split that cannot be resolved (no lab key) is skipped (logged); a
 /// baseline that fails is logged and left out.
 pub async fn compute(
     state: &AppState,
