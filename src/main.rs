@@ -52,6 +52,12 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    // A compiler child process of the sandbox (see `cli::run::compiler`):
+    // not a user command, so it stays out of `--help`.
+    let mut args = std::env::args_os();
+    if args.nth(1).as_deref() == Some(std::ffi::OsStr::new(cli::run::SANDBOX_COMPILE)) {
+        return govlab_sandbox::compile_child_main(args);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Agent(cmd) => cli::agent::run(cmd),

@@ -152,6 +152,8 @@ fn every_hostile_agent_is_contained_and_classified() {
         ("hostile_memory", Outcome::MemoryLimit),
         ("hostile_recursion", Outcome::StackOverflow),
         ("hostile_panic", Outcome::Panic),
+        ("hostile_panic_flood", Outcome::Panic),
+        ("hostile_stdout_flood", Outcome::HostLimit),
         ("hostile_output_flood", Outcome::HostLimit),
         ("hostile_log_flood", Outcome::HostLimit),
     ];
@@ -177,6 +179,9 @@ fn every_hostile_agent_is_contained_and_classified() {
     let panic = load("hostile_panic").run_case(&case("appeals-triage", "{}", 3), &services());
     let stderr = String::from_utf8_lossy(&panic.stderr);
     assert!(stderr.contains("deliberate panic"), "{stderr}");
+
+    let flood = load("hostile_panic_flood").run_case(&case("appeals-triage", "{}", 3), &services());
+    assert!(flood.stderr.len() <= limits().max_stdio_bytes);
 
     let memory = load("hostile_memory").run_case(&case("appeals-triage", "{}", 3), &services());
     assert!(

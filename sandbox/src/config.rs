@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::compile::{Compiler, EngineSettings};
+use crate::precheck::CompileLimits;
+
 /// How a [`Sandbox`](crate::Sandbox) is set up. Every field has a sane
 /// default (see [`SandboxConfig::default`]).
 #[derive(Clone, Debug)]
@@ -14,10 +17,16 @@ pub struct SandboxConfig {
     /// Default: 32 MiB.
     pub max_component_bytes: usize,
     /// How long compiling one component may take before the load is refused.
-    /// Compilation keeps running on its own thread after the deadline (it
-    /// cannot be interrupted) but the caller gets its answer in time.
-    /// Default: 60 s.
+    /// A child-process compiler is killed at the deadline; an in-process one
+    /// keeps running on its thread until done (wasmtime cannot interrupt it)
+    /// but the caller gets its answer in time. Default: 60 s.
     pub compile_timeout: Duration,
+    /// Static caps on a component's code, checked before compiling.
+    pub compile_limits: CompileLimits,
+    /// Where components are compiled and how many at once. Default: in this
+    /// process, one at a time; servers that compile uploads should use
+    /// [`Compiler::child_process`].
+    pub compiler: Compiler,
     /// Directory for compiled code, keyed by the SHA-256 of the component and
     /// of the engine configuration. `None` compiles on every load.
     ///
@@ -37,8 +46,20 @@ impl Default for SandboxConfig {
             limits: Limits::default(),
             max_component_bytes: 32 << 20,
             compile_timeout: Duration::from_secs(60),
+            compile_limits: CompileLimits::default(),
+            compiler: Compiler::default(),
             cache_dir: None,
             max_concurrent_cases: (cores * 2).max(4),
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The settings that change compiled code.
+    pub(crate) fn engine_settings(&self) -> EngineSettings {
+        EngineSettings {
+            fuel: self.limits.fuel.is_some(),
+            max_wasm_stack_bytes: self.limits.max_wasm_stack_bytes,
         }
     }
 }
@@ -53,8 +74,12 @@ pub struct Limits {
     /// wall-clock `timeout`; use it for measurements, not for scoring.
     /// Default: 1 000 000 000.
     pub fuel: Option<u64>,
-    /// Wall-clock deadline per case, enforced by epoch interruption as a
-    /// backstop behind fuel. Ends the case as `timeout`. Default: 5 s.
+    /// Wall-clock deadline per case, from the start of instantiation, read
+    /// from the monotonic clock: checked every [`FUEL_SLICE`](crate::FUEL_SLICE)
+    /// units of fuel, at every host call, and (with fuel off, or past the
+    /// deadline by [`DEADLINE_BACKSTOP`](crate::DEADLINE_BACKSTOP)) by epoch
+    /// interruption. Ends the case as `timeout`, with the fuel it burnt.
+    /// Default: 5 s.
     pub timeout: Duration,
     /// Cap on the linear memory of a case, summed over its memories. Growth
     /// past it is refused and the case usually ends as `memory_limit`.
@@ -95,8 +120,11 @@ pub struct Limits {
     pub max_resources: usize,
     /// Cap on each input of `lookup-code` and `convert`: longer inputs are
     /// answered with "not found" / an error without reaching the services.
-    /// Default: 256 KiB.
+    /// Default: 64 KiB.
     pub max_host_input_bytes: usize,
+    /// Cap on what `convert` returns: a record that would convert to more is
+    /// answered with an error instead. Default: 256 KiB.
+    pub max_host_output_bytes: usize,
 }
 
 impl Default for Limits {
@@ -117,7 +145,8 @@ impl Default for Limits {
             max_log_lines: 1_000,
             max_stdio_bytes: 64 << 10,
             max_resources: 1_000,
-            max_host_input_bytes: 256 << 10,
+            max_host_input_bytes: 64 << 10,
+            max_host_output_bytes: 256 << 10,
         }
     }
 }

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use wasmtime::{
-    Config, Enabled, Engine, EngineWeak, InstanceAllocationStrategy, PoolingAllocationConfig,
-    WasmFeatures,
+    Config, Enabled, Engine, EngineWeak, InstanceAllocationStrategy, OperatorCost,
+    PoolingAllocationConfig, WasmFeatures,
 };
 
+use crate::compile::EngineSettings;
 use crate::config::SandboxConfig;
 use crate::error::{SandboxError, chain};
 
@@ -16,7 +17,8 @@ const KEEP_RESIDENT_BYTES: usize = 4 << 20;
 /// Table memory kept resident per pool slot between cases.
 const KEEP_RESIDENT_TABLE_BYTES: usize = 64 << 10;
 
-/// How often the epoch advances. Deadlines are rounded up to this.
+/// How often the epoch advances: how often a case without fuel looks at the
+/// clock (see `run::new_store`).
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Builds the engine for `config`.
@@ -70,12 +72,36 @@ pub(crate) fn build_engine(config: &SandboxConfig) -> Result<Engine, SandboxErro
         .linear_memory_keep_resident(KEEP_RESIDENT_BYTES.min(limits.max_memory_bytes))
         .table_keep_resident(KEEP_RESIDENT_TABLE_BYTES);
 
+    let mut wasm = wasm_config(config.engine_settings());
+    wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    Engine::new(&wasm).map_err(|err| SandboxError::Engine {
+        reason: chain(&err),
+    })
+}
+
+/// An engine that only compiles (no instance pool), for a compiler child
+/// process; its artifacts load into [`build_engine`]'s engine with the same
+/// settings.
+pub(crate) fn compile_engine(settings: EngineSettings) -> Result<Engine, SandboxError> {
+    Engine::new(&wasm_config(settings)).map_err(|err| SandboxError::Engine {
+        reason: chain(&err),
+    })
+}
+
+/// Everything about the engine but the instance allocator.
+fn wasm_config(settings: EngineSettings) -> Config {
+    // wasmtime charges `table.grow` one unit per element *requested*, before
+    // the limiter refuses: one `table.grow` of 2^31 - 1 would end the case
+    // out of fuel instead of returning -1. A granted growth is bounded by
+    // `max_table_elements`, and filling the new slots is charged anyway.
+    let mut cost = OperatorCost::new();
+    cost.variable.table_grow_per_element = 0;
     let mut wasm = Config::new();
-    wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
-        .memory_init_cow(true)
-        .consume_fuel(limits.fuel.is_some())
+    wasm.memory_init_cow(true)
+        .consume_fuel(settings.fuel)
+        .operator_cost(cost)
         .epoch_interruption(true)
-        .max_wasm_stack(limits.max_wasm_stack_bytes)
+        .max_wasm_stack(settings.max_wasm_stack_bytes)
         // Determinism: the same agent on the same case computes the same bits.
         .cranelift_nan_canonicalization(true)
         .relaxed_simd_deterministic(true)
@@ -88,9 +114,7 @@ pub(crate) fn build_engine(config: &SandboxConfig) -> Result<Engine, SandboxErro
                 | WasmFeatures::CM_ASYNC,
             false,
         );
-    Engine::new(&wasm).map_err(|err| SandboxError::Engine {
-        reason: chain(&err),
-    })
+    wasm
 }
 
 /// Starts the thread that advances the engine's epoch every [`EPOCH_TICK`].
@@ -110,26 +134,4 @@ pub(crate) fn start_ticker(engine: &Engine) -> Result<(), SandboxError> {
         })
         .map_err(|source| SandboxError::Ticker { source })?;
     Ok(())
-}
-
-/// Epoch ticks for a deadline of `timeout`: rounded up, plus one because the
-/// next tick may come right after the deadline is set.
-pub(crate) fn deadline_ticks(timeout: Duration) -> u64 {
-    let tick = EPOCH_TICK.as_nanos();
-    let ticks = timeout.as_nanos().div_ceil(tick);
-    u64::try_from(ticks)
-        .unwrap_or(u64::MAX - 1)
-        .saturating_add(1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deadlines_round_up_to_ticks() {
-        assert_eq!(deadline_ticks(Duration::from_millis(10)), 2);
-        assert_eq!(deadline_ticks(Duration::from_millis(11)), 3);
-        assert_eq!(deadline_ticks(Duration::from_secs(5)), 501);
-    }
 }

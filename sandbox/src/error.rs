@@ -27,6 +27,12 @@ pub enum SandboxError {
         /// Which setting is wrong and how to fix it.
         reason: String,
     },
+    /// The compiled-code cache directory or its key could not be set up.
+    #[error("{reason}")]
+    Cache {
+        /// What failed, naming the path.
+        reason: String,
+    },
     /// The epoch ticker thread could not be started.
     #[error("could not start the timeout ticker thread: {source}")]
     Ticker {
@@ -104,6 +110,27 @@ pub enum LoadError {
     CompileTimeout {
         /// The configured deadline.
         limit: Duration,
+    },
+    /// The component's code is over one of the [`CompileLimits`](crate::CompileLimits),
+    /// checked before compiling.
+    #[error("the agent's code is over the sandbox's `{limit}` limit ({value} > {cap}): {advice}")]
+    OverCompileLimit {
+        /// The limit's name, as in [`CompileLimits`](crate::CompileLimits).
+        limit: &'static str,
+        /// What the component has.
+        value: u64,
+        /// The cap.
+        cap: u64,
+        /// What the author can do about it.
+        advice: &'static str,
+    },
+    /// The compiler's child process ran out of its memory limit.
+    #[error(
+        "compiling the agent needed more than the compiler's {limit_bytes}-byte memory limit: make the component smaller (fewer and smaller functions)"
+    )]
+    CompileMemory {
+        /// The child process's memory limit.
+        limit_bytes: u64,
     },
     /// wasmtime could not compile the component.
     #[error("could not compile the agent: {reason}")]

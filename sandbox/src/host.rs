@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
-use wasmtime::component::{HasSelf, Linker, ResourceTable};
+use std::time::Instant;
+
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{StoreContextMut, Trap};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
@@ -20,11 +23,12 @@ mod bindings {
         path: "../sdk/wit",
         world: "agent",
         imports: { default: trappable },
+        exports: { default: async },
     });
 }
 
+use bindings::govlab::pilot::types;
 pub(crate) use bindings::govlab::pilot::types::{AgentError, ErrorKind};
-use bindings::govlab::pilot::{host, types};
 pub(crate) use bindings::{Agent, AgentPre};
 
 /// One entry of a code list, as the lab's services return it.
@@ -41,8 +45,11 @@ pub struct CodeEntry {
 /// the inputs (see [`Limits::max_host_input_bytes`](crate::Limits::max_host_input_bytes))
 /// and forwards the calls.
 ///
-/// Implementations run on the case's thread while the agent waits, outside
-/// fuel and epoch accounting: keep them fast and bounded.
+/// Implementations run on the case's thread while the agent waits; the
+/// sandbox charges each call fuel by its bytes (see `HOST_CALL_FUEL` and
+/// friends in `host.rs`), checks the case's deadline before and after, and
+/// refuses outputs over [`Limits::max_host_output_bytes`](crate::Limits::max_host_output_bytes).
+/// Keep them fast and bounded in the size of their input.
 pub trait HostServices: Send + Sync {
     /// Looks up `code` in the code list named `list`; `None` when either is unknown.
     fn lookup_code(&self, list: &str, code: &str) -> Option<CodeEntry>;
@@ -189,6 +196,11 @@ pub(crate) struct HostState {
     /// Set when a host function ended the case for exceeding a host limit.
     pub(crate) host_limit: Option<String>,
     pub(crate) max_host_input_bytes: usize,
+    pub(crate) max_host_output_bytes: usize,
+    /// When the case's deadline passes (checked by host calls).
+    pub(crate) deadline: Instant,
+    /// Whether the store meters fuel (host calls charge it then).
+    pub(crate) fuel_metered: bool,
 }
 
 impl WasiView for HostState {
@@ -200,60 +212,140 @@ impl WasiView for HostState {
     }
 }
 
-impl types::Host for HostState {}
+/// Fuel every host call costs on top of the wasm that makes it, so a loop of
+/// calls is metered like a loop of instructions.
+pub(crate) const HOST_CALL_FUEL: u64 = 1_000;
+/// Fuel per byte a `log` line or a `lookup-code` query carries.
+pub(crate) const LOG_FUEL_PER_BYTE: u64 = 10;
+/// Fuel per byte in and out of `convert` (parsing, mapping, validating and
+/// serialising a record costs the host roughly this many instructions per
+/// byte).
+pub(crate) const CONVERT_FUEL_PER_BYTE: u64 = 200;
 
-impl host::Host for HostState {
-    fn log(&mut self, level: types::LogLevel, message: String) -> wasmtime::Result<()> {
-        let level = match level {
-            types::LogLevel::Debug => LogLevel::Debug,
-            types::LogLevel::Info => LogLevel::Info,
-            types::LogLevel::Warn => LogLevel::Warn,
-            types::LogLevel::Error => LogLevel::Error,
-        };
-        if let Err(reason) = self.logs.push(level, message) {
-            self.host_limit = Some(reason.clone());
-            return Err(wasmtime::Error::new(HostLimitHit(reason)));
-        }
-        Ok(())
+/// Charges `units` of fuel for host work. Runs out like wasm does: the case
+/// ends `out_of_fuel` with the fuel it burnt.
+fn charge(store: &mut StoreContextMut<'_, HostState>, units: u64) -> wasmtime::Result<()> {
+    if !store.data().fuel_metered {
+        return Ok(());
     }
-
-    fn lookup_code(
-        &mut self,
-        list: String,
-        code: String,
-    ) -> wasmtime::Result<Option<types::CodeEntry>> {
-        if list.len() + code.len() > self.max_host_input_bytes {
-            return Ok(None);
-        }
-        Ok(self
-            .services
-            .lookup_code(&list, &code)
-            .map(|entry| types::CodeEntry {
-                code: entry.code,
-                labels: entry.labels,
-            }))
+    let left = store.get_fuel()?;
+    store.set_fuel(left.saturating_sub(units))?;
+    if left < units {
+        return Err(Trap::OutOfFuel.into());
     }
+    Ok(())
+}
 
-    fn convert(
-        &mut self,
-        from: String,
-        to: String,
-        record: String,
-    ) -> wasmtime::Result<Result<String, String>> {
-        let size = from.len() + to.len() + record.len();
-        if size > self.max_host_input_bytes {
-            return Ok(Err(format!(
-                "the conversion request is {size} bytes, over the {}-byte limit: send one record at a time",
-                self.max_host_input_bytes
-            )));
+/// Ends the case as `timeout` when its deadline has passed: host calls are
+/// where wasm cannot be interrupted, so each one looks before and after.
+fn check_deadline(state: &HostState) -> wasmtime::Result<()> {
+    if Instant::now() >= state.deadline {
+        return Err(Trap::Interrupt.into());
+    }
+    Ok(())
+}
+
+fn bytes(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+fn log(
+    mut store: StoreContextMut<'_, HostState>,
+    (level, message): (types::LogLevel, String),
+) -> wasmtime::Result<()> {
+    check_deadline(store.data())?;
+    charge(
+        &mut store,
+        HOST_CALL_FUEL + LOG_FUEL_PER_BYTE * bytes(message.len()),
+    )?;
+    let level = match level {
+        types::LogLevel::Debug => LogLevel::Debug,
+        types::LogLevel::Info => LogLevel::Info,
+        types::LogLevel::Warn => LogLevel::Warn,
+        types::LogLevel::Error => LogLevel::Error,
+    };
+    let state = store.data_mut();
+    if let Err(reason) = state.logs.push(level, message) {
+        state.host_limit = Some(reason.clone());
+        return Err(wasmtime::Error::new(HostLimitHit(reason)));
+    }
+    Ok(())
+}
+
+fn lookup_code(
+    mut store: StoreContextMut<'_, HostState>,
+    (list, code): (String, String),
+) -> wasmtime::Result<(Option<types::CodeEntry>,)> {
+    check_deadline(store.data())?;
+    let size = list.len() + code.len();
+    charge(&mut store, HOST_CALL_FUEL + LOG_FUEL_PER_BYTE * bytes(size))?;
+    let state = store.data();
+    if size > state.max_host_input_bytes {
+        return Ok((None,));
+    }
+    let entry = state.services.lookup_code(&list, &code);
+    Ok((entry.map(|entry| types::CodeEntry {
+        code: entry.code,
+        labels: entry.labels,
+    }),))
+}
+
+fn convert(
+    mut store: StoreContextMut<'_, HostState>,
+    (from, to, record): (String, String, String),
+) -> wasmtime::Result<(Result<String, String>,)> {
+    check_deadline(store.data())?;
+    let size = from.len() + to.len() + record.len();
+    charge(
+        &mut store,
+        HOST_CALL_FUEL + CONVERT_FUEL_PER_BYTE * bytes(size),
+    )?;
+    let state = store.data();
+    let (max_in, max_out) = (state.max_host_input_bytes, state.max_host_output_bytes);
+    if size > max_in {
+        return Ok((Err(format!(
+            "the conversion request is {size} bytes, over the {max_in}-byte limit: send one record at a time"
+        )),));
+    }
+    let result = state.services.convert(&from, &to, &record);
+    check_deadline(store.data())?;
+    let result = match result {
+        Ok(converted) if converted.len() > max_out => Err(format!(
+            "the converted record would be {} bytes, over the {max_out}-byte limit: send smaller records",
+            converted.len()
+        )),
+        Err(mut reason) => {
+            truncate_message(&mut reason, max_out);
+            Err(reason)
         }
-        Ok(self.services.convert(&from, &to, &record))
+        ok => ok,
+    };
+    let out = match &result {
+        Ok(text) | Err(text) => text.len(),
+    };
+    charge(&mut store, CONVERT_FUEL_PER_BYTE * bytes(out))?;
+    Ok((result,))
+}
+
+fn truncate_message(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut cut = max;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
     }
 }
 
-/// Links `govlab:pilot/host` and `govlab:pilot/types` into `linker`.
+/// Links `govlab:pilot/host` and `govlab:pilot/types` into `linker`: the
+/// host functions above, each metered, deadline-checked and size-capped.
 pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    Agent::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)
+    linker.instance("govlab:pilot/types@0.1.0")?;
+    let mut host = linker.instance("govlab:pilot/host@0.1.0")?;
+    host.func_wrap("log", log)?;
+    host.func_wrap("lookup-code", lookup_code)?;
+    host.func_wrap("convert", convert)?;
+    Ok(())
 }
 
 #[cfg(test)]

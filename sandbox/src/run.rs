@@ -3,14 +3,14 @@
 //! [`CaseReport`].
 
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use wasmtime::component::{ResourceTable, ResourceTableError};
-use wasmtime::{Store, Trap, WasmBacktrace};
+use wasmtime::{Store, Trap, UpdateDeadline, WasmBacktrace};
 use wasmtime_wasi::I32Exit;
 
 use crate::config::Limits;
-use crate::engine::deadline_ticks;
 use crate::error::chain;
 use crate::host::{
     AgentError, AgentPre, ErrorKind, HostServices, HostState, LogCaps, LogCapture, LogLine,
@@ -138,6 +138,23 @@ pub struct CaseReport {
 
 /// Longest `detail` kept in a report.
 const MAX_DETAIL_BYTES: usize = 4 << 10;
+/// Longest agent error message kept in a report (the original length is
+/// noted after a cut message).
+pub const MAX_AGENT_MESSAGE_BYTES: usize = 4 << 10;
+/// Deepest nesting of arrays and objects accepted in a decision (scoring
+/// parses decisions into trees; nothing a scenario asks for nests past 10).
+pub const MAX_DECISION_DEPTH: usize = 64;
+
+/// Fuel between two looks at the deadline: every this many units a case
+/// yields to the host, which ends it if its deadline has passed, with the
+/// fuel counted exactly up to there. About a millisecond of wasm.
+pub const FUEL_SLICE: u64 = 1_000_000;
+
+/// With fuel on, the deadline is checked at every [`FUEL_SLICE`] and host
+/// call; epoch interruption backs that up this long after the deadline, for
+/// code that runs without burning fuel. With fuel off, epoch interruption is
+/// the check, at the deadline itself (to the next 10 ms tick).
+pub const DEADLINE_BACKSTOP: Duration = Duration::from_millis(100);
 
 /// Runs one case in a fresh store and instance from `pre`.
 pub(crate) fn run_case(
@@ -148,11 +165,25 @@ pub(crate) fn run_case(
     services: &Arc<dyn HostServices>,
 ) -> CaseReport {
     let started = Instant::now();
-    let mut store = new_store(engine, limits, case, services);
-    let result = pre
-        .instantiate(&mut store)
-        .and_then(|agent| agent.call_decide(&mut store, &case.scenario, &case.payload));
+    let deadline = started + limits.timeout;
+    let mut store = new_store(engine, limits, case, services, deadline);
+    let result = {
+        let store = &mut store;
+        let call = async move {
+            let agent = pre.instantiate_async(&mut *store).await?;
+            agent
+                .call_decide(&mut *store, &case.scenario, &case.payload)
+                .await
+        };
+        run_until(call, deadline)
+    };
     let wall_time = started.elapsed();
+    let result = result.unwrap_or_else(|| {
+        Err(wasmtime::Error::new(DeadlinePassed {
+            timeout: limits.timeout,
+            elapsed: wall_time,
+        }))
+    });
 
     let fuel_used = match limits.fuel {
         Some(budget) => budget.saturating_sub(store.get_fuel().unwrap_or(0)),
@@ -179,8 +210,8 @@ pub(crate) fn run_case(
     };
     match result {
         Ok(Ok(output)) => check_output(&mut report, output, limits.max_output_bytes),
-        Ok(Err(AgentError { kind, mut message })) => {
-            truncate(&mut message, limits.max_output_bytes);
+        Ok(Err(AgentError { kind, message })) => {
+            let message = bounded_text(&message, MAX_AGENT_MESSAGE_BYTES);
             report.outcome = Outcome::AgentError;
             report.agent_error = Some(AgentFailure {
                 kind: match kind {
@@ -211,10 +242,47 @@ pub(crate) fn run_case(
     }
     report.logs = state.logs.lines;
     if let Some(detail) = &mut report.detail {
-        truncate(detail, MAX_DETAIL_BYTES);
+        *detail = bounded_text(detail, MAX_DETAIL_BYTES);
     }
     report
 }
+
+/// Polls `future` on this thread until it is ready, or until a poll comes
+/// back pending (the case yielded at a fuel slice) after `deadline`; the
+/// future is then dropped, which unwinds the case. Only fuel yields make
+/// the future pending (every host function is synchronous), so polling
+/// again at once is right.
+pub(crate) fn run_until<F: Future>(future: F, deadline: Instant) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return Some(output);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+    }
+}
+
+/// The error of a case stopped at a fuel slice past its deadline.
+#[derive(Debug)]
+struct DeadlinePassed {
+    timeout: Duration,
+    elapsed: Duration,
+}
+
+impl std::fmt::Display for DeadlinePassed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the case ran past its {:?} deadline and was stopped after {:?}",
+            self.timeout, self.elapsed
+        )
+    }
+}
+
+impl std::error::Error for DeadlinePassed {}
 
 /// A fresh store for one case, with every per-case limit applied.
 pub(crate) fn new_store(
@@ -222,6 +290,7 @@ pub(crate) fn new_store(
     limits: &Limits,
     case: &Case,
     services: &Arc<dyn HostServices>,
+    deadline: Instant,
 ) -> Store<HostState> {
     let wasi = case_wasi(case.seed, case.clock_start_unix_ns, limits.max_stdio_bytes);
     let mut table = ResourceTable::new();
@@ -248,15 +317,38 @@ pub(crate) fn new_store(
         stderr: wasi.stderr,
         host_limit: None,
         max_host_input_bytes: limits.max_host_input_bytes,
+        max_host_output_bytes: limits.max_host_output_bytes,
+        deadline,
+        fuel_metered: limits.fuel.is_some(),
     };
     let mut store = Store::new(engine, state);
     store.limiter(|state| &mut state.limiter);
     if let Some(fuel) = limits.fuel {
-        // Fuel is on for this engine (see `build_engine`), so this cannot fail.
+        // Fuel is on for this engine (see `build_engine`), so these cannot
+        // fail; the slice makes the case yield so `run_until` can look at
+        // the deadline with the fuel counter up to date.
+        let _ = store.fuel_async_yield_interval(Some(FUEL_SLICE));
         let _ = store.set_fuel(fuel);
     }
-    store.set_epoch_deadline(deadline_ticks(limits.timeout));
-    store.epoch_deadline_trap();
+    // Every tick past the first checks the monotonic clock, so a ticker
+    // that wakes up late is caught up with instead of counted. An epoch
+    // trap leaves the store's fuel counter behind the case's (wasmtime
+    // keeps it in a register between calls), so with fuel on the epoch is
+    // only the backstop.
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|context| {
+        let state = context.data();
+        let backstop = if state.fuel_metered {
+            DEADLINE_BACKSTOP
+        } else {
+            Duration::ZERO
+        };
+        Ok(if Instant::now() >= state.deadline + backstop {
+            UpdateDeadline::Interrupt
+        } else {
+            UpdateDeadline::Continue(1)
+        })
+    });
     store.set_hostcall_fuel(limits.hostcall_bytes);
     store
 }
@@ -267,6 +359,13 @@ fn check_output(report: &mut CaseReport, output: String, max_output_bytes: usize
         report.detail = Some(format!(
             "the decision is {} bytes, over the {max_output_bytes}-byte output cap",
             output.len()
+        ));
+        return;
+    }
+    if let Some(depth) = nesting_over(&output, MAX_DECISION_DEPTH) {
+        report.outcome = Outcome::InvalidOutput;
+        report.detail = Some(format!(
+            "the decision nests arrays and objects {depth} deep, over the {MAX_DECISION_DEPTH}-level limit"
         ));
         return;
     }
@@ -294,10 +393,21 @@ fn classify(
     if let Some(reason) = &state.host_limit {
         return (Outcome::HostLimit, reason.clone());
     }
+    if err.downcast_ref::<DeadlinePassed>().is_some() {
+        return (Outcome::Timeout, message);
+    }
     match err.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => return (Outcome::OutOfFuel, message),
-        Some(Trap::Interrupt) => return (Outcome::Timeout, message),
+        Some(Trap::Interrupt) => {
+            return (
+                Outcome::Timeout,
+                format!("the case ran past its deadline: {message}"),
+            );
+        }
         Some(Trap::StackOverflow) => return (Outcome::StackOverflow, message),
+        Some(Trap::UnreachableCodeReached) if starts_with_panic(&state.stderr.contents()) => {
+            return (Outcome::Panic, message);
+        }
         _ => {}
     }
     if let Some((current, desired)) = state.limiter.refused_memory {
@@ -347,6 +457,13 @@ fn classify(
     (Outcome::Panic, message)
 }
 
+/// Whether stderr begins with a Rust panic header: the agent panicked, even
+/// if its message then filled stderr.
+fn starts_with_panic(stderr: &[u8]) -> bool {
+    let head = &stderr[..stderr.len().min(512)];
+    head.starts_with(b"thread '") && head.windows(12).any(|w| w == b" panicked at")
+}
+
 /// Compilers for wasm (Rust, C) keep big stack frames in linear memory, below
 /// the data; overflowing that stack ends in an out-of-bounds access rather
 /// than wasmtime's stack-overflow trap. A full backtrace cycling through at
@@ -368,6 +485,65 @@ fn looks_like_recursion(err: &wasmtime::Error) -> bool {
 /// Fewest identical-looking frames taken as runaway recursion (wasmtime
 /// captures 20 by default).
 const MIN_RECURSION_FRAMES: usize = 16;
+
+/// `text` with control characters escaped (`\u{7}`; newlines and tabs
+/// kept) and cut at `max` bytes on a character boundary, with the original
+/// length noted when cut: how anything an agent wrote is kept (agent error
+/// messages, details, the runner's findings).
+pub fn bounded_text(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 32);
+    let mut cut = false;
+    for ch in text.chars() {
+        if out.len() >= max {
+            cut = true;
+            break;
+        }
+        if ch.is_control() && ch != '\n' && ch != '\t' {
+            out.extend(ch.escape_unicode());
+        } else {
+            out.push(ch);
+        }
+    }
+    if out.len() > max {
+        truncate(&mut out, max);
+        cut = true;
+    }
+    if cut {
+        out.push_str(&format!("… [{} bytes in all]", text.len()));
+    }
+    out
+}
+
+/// The nesting depth of `json` if it goes past `max`, scanning bytes
+/// outside strings (the text need not be valid JSON).
+fn nesting_over(json: &str, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in json.as_bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(depth);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
 
 fn truncate(text: &mut String, max: usize) {
     if text.len() > max {

@@ -2,18 +2,19 @@
 //! (a validated, compiled, pre-instantiated agent that runs cases).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::{Component, Linker};
 
-use crate::cache::{CodeCache, compile_with_deadline};
+use crate::cache::CodeCache;
 use crate::config::SandboxConfig;
 use crate::error::{LoadError, SandboxError, chain};
 use crate::host::{AgentPre, HostServices, HostState};
 use crate::inspect::{ComponentInfo, inspect_with_cap};
 use crate::run::{Case, CaseReport, run_case};
+use crate::slots::Slots;
 
 /// The host that runs agents. Cheap to clone (one `Arc`), `Send + Sync`, no
 /// global state: build one per process or per job.
@@ -46,7 +47,11 @@ impl Sandbox {
         let cache = config
             .cache_dir
             .clone()
-            .map(|dir| CodeCache::new(dir, &engine));
+            .map(|dir| CodeCache::open(dir, &engine))
+            .transpose()
+            .map_err(|err| SandboxError::Cache {
+                reason: err.to_string(),
+            })?;
         let slots = Slots::new(config.max_concurrent_cases);
         Ok(Sandbox {
             inner: Arc::new(SandboxInner {
@@ -72,12 +77,18 @@ impl Sandbox {
         let config = &self.inner.config;
         let info = inspect_with_cap(bytes, config.max_component_bytes)?;
         info.verdict()?;
+        crate::precheck::check(bytes, &config.compile_limits)?;
         let sha256 = hex::encode(Sha256::digest(bytes));
+        let engine = &self.inner.engine;
+        let settings = config.engine_settings();
+        let compile = || {
+            config
+                .compiler
+                .compile(engine, &settings, bytes, config.compile_timeout)
+        };
         let component = match &self.inner.cache {
-            Some(cache) => {
-                cache.load_or_compile(&self.inner.engine, &sha256, bytes, config.compile_timeout)?
-            }
-            None => compile_with_deadline(&self.inner.engine, bytes, config.compile_timeout)?,
+            Some(cache) => cache.load_or_compile(engine, &sha256, compile)?,
+            None => compile()?,
         };
         let pre = self.pre_instantiate(&component)?;
         Ok(LoadedAgent {
@@ -200,43 +211,6 @@ impl LoadedAgent {
             &self.inner.sandbox.config.limits,
             services,
         )
-    }
-}
-
-/// A counting semaphore over the instance pool's slots, so a burst of cases
-/// waits for a slot instead of failing to allocate an instance.
-struct Slots {
-    free: Mutex<usize>,
-    released: Condvar,
-}
-
-struct SlotGuard<'a>(&'a Slots);
-
-impl Slots {
-    fn new(n: usize) -> Self {
-        Slots {
-            free: Mutex::new(n),
-            released: Condvar::new(),
-        }
-    }
-
-    fn acquire(&self) -> SlotGuard<'_> {
-        let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
-        while *free == 0 {
-            free = self
-                .released
-                .wait(free)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        *free -= 1;
-        SlotGuard(self)
-    }
-}
-
-impl Drop for SlotGuard<'_> {
-    fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
-        self.0.released.notify_one();
     }
 }
 

@@ -27,7 +27,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
-use govlab_sandbox::{CaseReport, HostServices, LoadedAgent, Outcome as SandboxOutcome, Sandbox};
+use govlab_sandbox::{
+    CaseReport, Compiler, HostServices, LoadedAgent, Outcome as SandboxOutcome, Sandbox,
+};
 use govlab_scoring::bootstrap::{RESAMPLES, Resampler};
 use govlab_scoring::certificate::{LabKey, SignedScorecard};
 use govlab_scoring::fairness::{AttributeFairness, ErrorMeasure, FlipCount};
@@ -144,6 +146,8 @@ pub struct RunnerConfig {
     pub max_findings: usize,
     /// Directory for compiled agents (see `SandboxConfig::cache_dir`).
     pub cache_dir: Option<PathBuf>,
+    /// Where the agent is compiled (see `SandboxConfig::compiler`).
+    pub compiler: Compiler,
     /// The services agents reach through `lookup-code` and `convert`;
     /// `None` loads [`LabServices`].
     pub services: Option<Arc<dyn HostServices>>,
@@ -160,6 +164,7 @@ impl Default for RunnerConfig {
             telemetry: TelemetryConfig::in_process(),
             max_findings: 1000,
             cache_dir: None,
+            compiler: Compiler::default(),
             services: None,
             keep_cases: false,
         }
@@ -340,6 +345,7 @@ pub fn run_pilot(
 ) -> Result<PilotResult, RunnerError> {
     let mut sandbox_config = spec.scenario.sandbox_config();
     sandbox_config.cache_dir.clone_from(&config.cache_dir);
+    sandbox_config.compiler = config.compiler.clone();
     let sandbox = Sandbox::new(sandbox_config)?;
     let agent = sandbox.load(agent_bytes)?;
     run_loaded(spec, &agent, config, progress)
@@ -677,11 +683,14 @@ fn scoring_outcome(outcome: SandboxOutcome) -> Outcome {
 
 /// Parses an `ok` output and validates it against the output schema.
 fn check_output(scenario: &Scenario, case_id: &str, report: &CaseReport) -> CaseOutcome {
-    let finding = |rule: &'static str, location: String, message: String| Finding {
-        case_id: case_id.to_owned(),
-        rule,
-        location,
-        message,
+    let finding = |rule: &'static str, location: String, message: String| {
+        Finding {
+            case_id: case_id.to_owned(),
+            rule,
+            location,
+            message,
+        }
+        .bounded()
     };
     match report.outcome {
         SandboxOutcome::Ok => {}
@@ -780,7 +789,7 @@ impl<'a> Scoring<'a> {
         for finding in findings {
             *self.by_rule.entry(finding.rule).or_default() += 1;
             if self.findings.len() < self.max_findings {
-                self.findings.push(finding);
+                self.findings.push(finding.bounded());
             }
         }
     }

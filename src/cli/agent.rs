@@ -51,6 +51,11 @@ pub struct CheckArgs {
     /// The component to check
     #[arg(value_name = "FILE.wasm")]
     file: PathBuf,
+    /// Memory the compiler process may use, in MiB (the portal and `govlab
+    /// run` use the default)
+    #[arg(long, value_name = "MIB", default_value_t = crate::cli::run::COMPILE_MEMORY_LIMIT_BYTES >> 20,
+          value_parser = clap::value_parser!(u64).range(16..=65536))]
+    compile_memory_mib: u64,
 }
 
 /// Runs one `govlab agent` subcommand.
@@ -397,7 +402,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     // The static checks passed; loading compiles the component and checks
     // `decide`'s type against the agent world, as `govlab run` would.
-    let sandbox = Sandbox::new(SandboxConfig::default()).context("could not start the sandbox")?;
+    let config = SandboxConfig {
+        compiler: crate::cli::run::compiler_with(args.compile_memory_mib << 20),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::new(config).context("could not start the sandbox")?;
     match sandbox.load(&bytes) {
         Ok(agent) => {
             println!("sha256: {}", agent.sha256());

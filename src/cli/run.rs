@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use govlab_sandbox::{Case, CaseReport, HostServices, Limits, Sandbox, SandboxConfig};
+use govlab_sandbox::{Case, CaseReport, Compiler, HostServices, Limits, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -115,6 +115,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ..Limits::default()
         },
         cache_dir: compiled_cache_dir(),
+        compiler: compiler(),
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::new(config).context("cannot start the sandbox")?;
@@ -163,6 +164,31 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The compiler every sandbox of the CLI uses: this executable, started as
+/// `govlab sandbox-compile`, one at a time, under
+/// [`COMPILE_MEMORY_LIMIT_BYTES`], killed at the compile deadline.
+pub fn compiler() -> Compiler {
+    compiler_with(COMPILE_MEMORY_LIMIT_BYTES)
+}
+
+/// [`compiler`] with another memory limit.
+pub fn compiler_with(memory_limit_bytes: u64) -> Compiler {
+    match std::env::current_exe() {
+        Ok(program) => {
+            Compiler::child_process(program, vec![SANDBOX_COMPILE.into()], memory_limit_bytes, 1)
+        }
+        // No path to ourselves (deleted binary): compile in this process.
+        Err(_) => Compiler::in_process(1),
+    }
+}
+
+/// The hidden subcommand a compiler child process runs (see `main`).
+pub const SANDBOX_COMPILE: &str = "sandbox-compile";
+
+/// Data memory a compiler child may use: the worst a component can make one
+/// compilation cost.
+pub const COMPILE_MEMORY_LIMIT_BYTES: u64 = 1 << 30;
 
 /// Where compiled agents are cached between runs: `$GOVLAB_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/govlab/compiled`, else `~/.cache/govlab/compiled`.

@@ -291,6 +291,7 @@ pub(crate) fn pilot_with_progress(
     };
     let config = RunnerConfig {
         cache_dir: compiled_cache_dir(),
+        compiler: crate::cli::run::compiler(),
         telemetry: TelemetryConfig::from_env(),
         ..RunnerConfig::default()
     };

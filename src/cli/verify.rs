@@ -78,6 +78,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let split = split_seed(&card.split, key)?;
     let config = RunnerConfig {
         cache_dir: compiled_cache_dir(),
+        compiler: crate::cli::run::compiler(),
         ..RunnerConfig::default()
     };
     let report = match (&args.agent, card.reference()) {

@@ -481,40 +481,60 @@ fn run_cases_keeps_input_order_and_reports_each_case() {
 }
 
 #[test]
-fn compiled_code_is_cached_on_disk() {
+fn compiled_code_is_cached_on_disk_privately_and_verified_before_loading() {
+    use std::os::unix::fs::PermissionsExt;
+
     let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
     let config = SandboxConfig {
-        cache_dir: Some(dir.path().join("cache")),
+        cache_dir: Some(cache.clone()),
         ..test_config()
     };
     let sandbox = Sandbox::new(config).unwrap();
     let bytes = agent_bytes(OK);
     let first = sandbox.load(&bytes).unwrap();
-    let files: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&cache), 0o700);
+    let mut names: Vec<String> = std::fs::read_dir(&cache)
         .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(files.len(), 1);
-    let name = files[0]
-        .as_ref()
-        .unwrap()
-        .file_name()
-        .into_string()
-        .unwrap();
-    assert!(name.starts_with(first.sha256()), "{name}");
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].starts_with(first.sha256()), "{names:?}");
+    assert_eq!(names[1], "cache.key");
+    let artifact = cache.join(&names[0]);
+    assert_eq!(mode(&artifact), 0o600);
+    assert_eq!(mode(&cache.join("cache.key")), 0o600);
 
-    // A second load comes from the cache; a corrupt artifact is recompiled.
+    // A second load comes from the cache.
     let second = sandbox.load(&bytes).unwrap();
     assert_eq!(
         second.run_case(&case("{}"), &services()).outcome,
         Outcome::Ok
     );
-    // Replace (not rewrite in place) the artifact, as the cache itself does.
-    let artifact = files[0].as_ref().unwrap().path();
-    std::fs::remove_file(&artifact).unwrap();
-    std::fs::write(&artifact, b"garbage").unwrap();
+    // Flip bytes in the middle of the native code (what crashed a server
+    // with SIGTRAP when the cache was trusted): the tag no longer matches,
+    // so the file is deleted and recompiled, never run.
+    let good = std::fs::read(&artifact).unwrap();
+    let mut tampered = good.clone();
+    let middle = tampered.len() / 2;
+    for byte in &mut tampered[middle..middle + 64] {
+        *byte = 0xcc;
+    }
+    std::fs::write(&artifact, &tampered).unwrap();
     let third = sandbox.load(&bytes).unwrap();
     assert_eq!(
         third.run_case(&case("{}"), &services()).outcome,
+        Outcome::Ok
+    );
+    assert_eq!(std::fs::read(&artifact).unwrap(), good);
+    // Garbage is recompiled the same way.
+    std::fs::write(&artifact, b"garbage").unwrap();
+    let fourth = sandbox.load(&bytes).unwrap();
+    assert_eq!(
+        fourth.run_case(&case("{}"), &services()).outcome,
         Outcome::Ok
     );
 }

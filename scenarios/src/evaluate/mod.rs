@@ -36,6 +36,26 @@ pub struct Finding {
     pub message: String,
 }
 
+/// Longest finding message kept (jsonschema quotes the offending value,
+/// which an agent controls); a cut message notes its original length.
+pub const MAX_FINDING_MESSAGE_BYTES: usize = 1 << 10;
+/// Longest finding location (a JSON pointer into the output) kept.
+pub const MAX_FINDING_LOCATION_BYTES: usize = 256;
+
+impl Finding {
+    /// The finding with its message and location cut to
+    /// [`MAX_FINDING_MESSAGE_BYTES`] and [`MAX_FINDING_LOCATION_BYTES`] and
+    /// control characters escaped, so a pilot's findings file is at most
+    /// `max_findings` × about 1.5 KiB.
+    pub fn bounded(self) -> Finding {
+        Finding {
+            location: govlab_sandbox::bounded_text(&self.location, MAX_FINDING_LOCATION_BYTES),
+            message: govlab_sandbox::bounded_text(&self.message, MAX_FINDING_MESSAGE_BYTES),
+            ..self
+        }
+    }
+}
+
 /// Rule ids the runner and evaluators use, with what each means.
 pub const RULES: &[(&str, &str)] = &[
     (
