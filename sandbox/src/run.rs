@@ -405,7 +405,12 @@ fn classify(
             );
         }
         Some(Trap::StackOverflow) => return (Outcome::StackOverflow, message),
-        Some(Trap::UnreachableCodeReached) if starts_with_panic(&state.stderr.contents()) => {
+        // A panic is the agent's own doing unless a flood caused it
+        // (`println!` panics once stdout is full).
+        Some(Trap::UnreachableCodeReached)
+            if starts_with_panic(&state.stderr.contents())
+                && !stdio_full.is_some_and(|cap| state.stdout.contents().len() >= cap) =>
+        {
             return (Outcome::Panic, message);
         }
         _ => {}
@@ -461,6 +466,11 @@ fn classify(
 /// if its message then filled stderr.
 fn starts_with_panic(stderr: &[u8]) -> bool {
     let head = &stderr[..stderr.len().min(512)];
+    let start = head
+        .iter()
+        .position(|byte| !byte.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let head = &head[start..];
     head.starts_with(b"thread '") && head.windows(12).any(|w| w == b" panicked at")
 }
 
