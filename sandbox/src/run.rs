@@ -409,7 +409,7 @@ fn classify(
         // (`println!` panics once stdout is full).
         Some(Trap::UnreachableCodeReached)
             if starts_with_panic(&state.stderr.contents())
-                && !stdio_full.is_some_and(|cap| state.stdout.contents().len() >= cap) =>
+                && stdio_full.is_none_or(|cap| state.stdout.contents().len() < cap) =>
         {
             return (Outcome::Panic, message);
         }
