@@ -337,6 +337,29 @@ mod tests {
     }
 
     #[test]
+    fn findings_keep_a_bounded_escaped_excerpt_of_what_the_agent_wrote() {
+        let huge = format!("\"{}\" is not of type \"object\"", "\u{1b}[2J".repeat(200_000));
+        let finding = Finding {
+            case_id: "A-1".to_owned(),
+            rule: "GL-OUT-002",
+            location: "/x".repeat(1_000),
+            message: huge.clone(),
+        }
+        .bounded();
+        assert!(finding.message.len() <= MAX_FINDING_MESSAGE_BYTES + 40);
+        assert!(finding.message.ends_with(&format!("[{} bytes in all]", huge.len())));
+        assert!(!finding.message.contains('\u{1b}'));
+        assert!(finding.location.len() <= MAX_FINDING_LOCATION_BYTES + 40);
+        let small = Finding {
+            case_id: "A-1".to_owned(),
+            rule: "GL-OUT-002",
+            location: "/category".to_owned(),
+            message: "\"x\" is not one of [\"roads\"]".to_owned(),
+        };
+        assert_eq!(small.clone().bounded(), small);
+    }
+
+    #[test]
     fn perfect_answers_score_one_and_missing_answers_zero() {
         let truths = [
             appeal("roads", "roads_transport:750000000", "urgent", true),
