@@ -21,7 +21,11 @@
 //!   given up.
 //! - **Restart**: [`start`] re-queues the pilots this node's workers left
 //!   `running` (their process is gone), so a restart resumes them at once
-//!   instead of after the lease.
+//!   instead of after the lease. That needs a configured `workers.node`
+//!   that no other live process uses; the default node id is new in every
+//!   process ([`crate::config::default_node_id`]), so a restarted process
+//!   leaves them to the lease and never takes a live process's pilots.
+//! - **Progress streams** are capped per principal ([`Jobs::open_stream`]).
 //!
 //! Progress ([`routes`]) polls the row, so it works whichever process runs
 //! the pilot.

@@ -26,7 +26,7 @@ use tower::ServiceExt as _;
 struct Served {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Served {
@@ -64,7 +64,7 @@ async fn serve(edit: impl FnOnce(&mut Config)) -> Served {
     Served {
         addr,
         stop: Some(stop),
-        _dir: dir,
+        dir,
     }
 }
 
@@ -106,11 +106,12 @@ async fn partial_request(addr: SocketAddr) -> TcpStream {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_loris_connections_are_closed_and_healthz_still_answers() {
     let served = serve(|c| {
-        c.server.header_read_timeout_ms = 1_000;
+        c.server.header_read_timeout_ms = 2_000;
         c.server.max_connections = 600;
         c.server.max_connections_per_ip = 400;
     })
     .await;
+    let opened = Instant::now();
     let mut partial = Vec::new();
     for _ in 0..200 {
         partial.push(partial_request(served.addr).await);
@@ -118,19 +119,24 @@ async fn slow_loris_connections_are_closed_and_healthz_still_answers() {
     let asked = Instant::now();
     assert_eq!(get_status(served.addr, "/healthz").await, Some(200));
     assert!(
-        asked.elapsed() < Duration::from_millis(900),
+        asked.elapsed() < Duration::from_millis(1_500),
         "/healthz took {:?} beside 200 slow connections",
         asked.elapsed()
     );
-    // Each partial head gets the header timeout (1 s), not a second more.
+    // Each partial head gets the header timeout (2 s), and a little more.
     let started = Instant::now();
     for stream in &mut partial {
         assert!(
-            closed_within(stream, Duration::from_secs(5)).await,
+            closed_within(stream, Duration::from_secs(6)).await,
             "a connection with a partial head was still open after {:?}",
             started.elapsed()
         );
     }
+    assert!(
+        opened.elapsed() >= Duration::from_millis(1_500),
+        "closed before the header timeout: {:?}",
+        opened.elapsed()
+    );
     assert_eq!(get_status(served.addr, "/healthz").await, Some(200));
 }
 
@@ -226,6 +232,37 @@ async fn agent_of_team_a(state: &AppState) -> String {
         .await
         .expect("agent")
         .id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_tcp_a_forbidden_upload_is_answered_403_before_its_body_arrives() {
+    let served = serve(|_| {}).await;
+    // A second handle on the same data directory to make the records.
+    let state = AppState::new(support::config(served.dir.path()))
+        .await
+        .expect("state");
+    let agent = agent_of_team_a(&state).await;
+    let investor =
+        govlab_portal::auth::tokens::create(&state.db, govlab_portal::Role::Investor, None, "test")
+            .await
+            .expect("token")
+            .secret;
+    let mut stream = TcpStream::connect(served.addr).await.expect("connect");
+    let head = format!(
+        "POST /api/agents/{agent}/versions HTTP/1.1\r\nHost: {}\r\n\
+         Authorization: Bearer {investor}\r\nContent-Type: application/wasm\r\n\
+         Content-Length: {}\r\n\r\n\0asm",
+        served.addr,
+        31 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+        .await
+        .expect("answered without the 31 MiB body")
+        .expect("read");
+    let status = String::from_utf8_lossy(&buf[..n]);
+    assert!(status.starts_with("HTTP/1.1 403"), "{status}");
 }
 
 #[tokio::test]
