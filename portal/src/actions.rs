@@ -187,16 +187,33 @@ pub async fn create_agent(
     Ok(agent)
 }
 
-/// Validates and stores an uploaded component as the agent's next version.
-/// The sandbox's own checks run first (component format, imports, the
-/// `decide` export's type, the 32 MiB cap); a refusal comes back in words.
-pub async fn upload_version(
+/// Permission to receive one upload for `agent`: the principal may
+/// upload to it, was within the upload rate limit, and holds one of the
+/// process's upload slots until this is dropped. Only
+/// [`authorize_upload`] makes one, and [`upload_version`] needs one, so an
+/// upload body is read only after authorisation.
+#[derive(Debug)]
+pub struct UploadGrant {
+    agent: Agent,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl UploadGrant {
+    /// The agent the upload is for.
+    pub fn agent(&self) -> &Agent {
+        &self.agent
+    }
+}
+
+/// Decides whether `principal` may upload a version of `agent_id`, before
+/// any of the body is read: role, team, the upload rate limit, then a free
+/// upload slot (503 with `Retry-After` when all
+/// `limits.concurrent_uploads` are busy).
+pub async fn authorize_upload(
     state: &AppState,
     principal: &Principal,
     agent_id: &str,
-    bytes: Vec<u8>,
-    notes: &str,
-) -> Result<Version, PortalError> {
+) -> Result<UploadGrant, PortalError> {
     if principal.role == Role::Investor {
         return Err(PortalError::forbidden("investors cannot upload agents"));
     }
@@ -207,26 +224,53 @@ pub async fn upload_version(
         ));
     }
     state.limiter.check(Bucket::Upload, &principal.subject)?;
+    let slot = std::sync::Arc::clone(&state.upload_slots)
+        .try_acquire_owned()
+        .map_err(|_| PortalError::Unavailable {
+            message: "the portal is receiving as many uploads as it can; retry shortly".into(),
+            retry_after: 5,
+        })?;
+    Ok(UploadGrant { agent, _slot: slot })
+}
+
+/// Validates a received upload and stores it as the granted agent's next
+/// version. The sandbox's own checks run first (component format, imports,
+/// the `decide` export's type, the 32 MiB cap); a refusal comes back in
+/// words.
+pub async fn upload_version(
+    state: &AppState,
+    principal: &Principal,
+    grant: UploadGrant,
+    staged: crate::store::Staged,
+    notes: &str,
+) -> Result<Version, PortalError> {
+    let agent = &grant.agent;
     if notes.len() > 2000 {
         return Err(PortalError::bad_request(
             "the notes are over 2000 characters",
         ));
     }
-    if bytes.is_empty() {
+    if staged.len == 0 {
         return Err(PortalError::bad_request(
             "the upload is empty; choose a .wasm component file",
         ));
     }
     let scenario = scenario_by_id(&agent.scenario)?;
     let checker = state.clone();
-    let (bytes, sha) = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
+    let (size, sha) = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
+        let bytes = staged.read().map_err(PortalError::internal)?;
         checker.check_agent(scenario, &bytes)?;
-        let sha = checker.blobs.put(&bytes).map_err(PortalError::internal)?;
-        Ok((bytes, sha))
+        drop(bytes);
+        let size = staged.len;
+        let sha = checker
+            .blobs
+            .put_staged(staged)
+            .map_err(PortalError::internal)?;
+        Ok((size, sha))
     })
     .await
     .map_err(PortalError::internal)??;
-    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let size = i64::try_from(size).unwrap_or(i64::MAX);
     let version =
         model::create_version(&state.db, &agent.id, &sha, size, notes, &principal.subject).await?;
     audit(
@@ -240,6 +284,7 @@ pub async fn upload_version(
         ),
     )
     .await;
+    drop(grant);
     Ok(version)
 }
 

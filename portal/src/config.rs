@@ -27,6 +27,10 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
     /// Request limits.
     pub limits: LimitsConfig,
+    /// Connection caps and timeouts of the HTTP server.
+    pub server: ServerConfig,
+    /// The log's format and level (`[log]`).
+    pub log: crate::logging::LogConfig,
     /// Pilot workers.
     pub workers: WorkersConfig,
     /// Scenario settings.
@@ -86,6 +90,14 @@ pub struct LimitsConfig {
     pub evaluation_submissions_per_day: u32,
     /// Cases a practice pilot may ask for at most.
     pub max_practice_cases: u64,
+    /// Uploads whose body is read at once by this process (each may hold
+    /// up to `upload_max_bytes` in a temporary file and the sandbox's
+    /// compile); one more is refused with 503 and `Retry-After`.
+    pub concurrent_uploads: usize,
+    /// Progress streams (server-sent events) one principal (or, for
+    /// anonymous visitors, one client address) may hold open at once; one
+    /// more is refused with 429.
+    pub streams_per_principal: usize,
 }
 
 impl Default for LimitsConfig {
@@ -98,6 +110,43 @@ impl Default for LimitsConfig {
             run_per_minute: 20,
             evaluation_submissions_per_day: 3,
             max_practice_cases: 5_000,
+            concurrent_uploads: 4,
+            streams_per_principal: 8,
+        }
+    }
+}
+
+/// The HTTP server's defences against slow and greedy clients (`[server]`).
+///
+/// Every connection must send a complete request head within
+/// `header_read_timeout_ms` of opening (or, on a kept-alive connection, of
+/// the previous response); a connection with no bytes read or written for
+/// `idle_timeout_ms` is closed; at most `max_connections` connections are
+/// open at once, `max_connections_per_ip` of them from one address. A
+/// connection over a cap is answered `503` and closed at once. The total
+/// cap is lowered, with a warning, to fit the process's open-files limit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Time to receive a whole request head, milliseconds (default 10,000).
+    pub header_read_timeout_ms: u64,
+    /// Time a connection may go without reading or writing a byte,
+    /// milliseconds (default 60,000; progress streams send a keep-alive
+    /// every 15 s).
+    pub idle_timeout_ms: u64,
+    /// Open connections in all (default 1,024).
+    pub max_connections: usize,
+    /// Open connections from one client address (default 64).
+    pub max_connections_per_ip: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
+            max_connections: 1024,
+            max_connections_per_ip: 64,
         }
     }
 }
@@ -114,8 +163,12 @@ pub struct WorkersConfig {
     pub lease_seconds: u64,
     /// How often idle workers look for queued pilots, milliseconds.
     pub poll_ms: u64,
-    /// This node's name; on start, pilots left running by a worker of the
-    /// same node are re-queued at once. Defaults to the host name.
+    /// This node's id in worker names; on start, pilots left running by a
+    /// worker of the same node id are re-queued at once. Defaults to the
+    /// host name plus a random suffix per process, so two processes never
+    /// share one by accident (a restart then resumes its pilots when their
+    /// lease runs out). Set it only to an id no other live process uses,
+    /// to have a restart resume at once.
     pub node: Option<String>,
 }
 
@@ -151,6 +204,8 @@ impl Default for Config {
             public_scoreboard: false,
             oidc: None,
             limits: LimitsConfig::default(),
+            server: ServerConfig::default(),
+            log: crate::logging::LogConfig::default(),
             workers: WorkersConfig::default(),
             scenarios: ScenariosConfig::default(),
         }
@@ -216,16 +271,29 @@ impl Config {
         }
     }
 
-    /// This node's name for worker ids.
+    /// This node's id for worker names: `workers.node`, else a fresh
+    /// [`default_node_id`]. Call it once per process (the pool does, in
+    /// [`crate::jobs::Jobs::new`]); each call without `workers.node` gives
+    /// a new id.
     pub fn node_name(&self) -> String {
-        self.workers.node.clone().unwrap_or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .map(|name| name.trim().to_owned())
-                .ok()
-                .filter(|name| !name.is_empty())
-                .unwrap_or_else(|| "local".to_owned())
-        })
+        self.workers.node.clone().unwrap_or_else(default_node_id)
     }
+}
+
+/// The host name plus a random suffix (`host-1a2b3c4d`): unique to the
+/// caller, so two processes on one host (or two hosts of one name) never
+/// take each other's running pilots for their own.
+pub fn default_node_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "local".to_owned());
+    let host: String = host
+        .chars()
+        .map(|c| if c == '/' || c.is_control() { '-' } else { c })
+        .collect();
+    format!("{host}-{}", hex::encode(crate::db::random_bytes::<4>()))
 }
 
 #[cfg(test)]
@@ -255,5 +323,28 @@ mod tests {
         let oidc = config.oidc.expect("oidc set");
         assert_eq!(oidc.role_claim, "govlab_role");
         assert_eq!(oidc.team_claim, "govlab_team");
+    }
+
+    #[test]
+    fn default_node_ids_differ_per_call_and_keep_the_host_name() {
+        let config = Config::default();
+        let a = config.node_name();
+        let b = config.node_name();
+        assert_ne!(a, b, "two processes on one host get different ids");
+        assert!(!a.contains('/'), "{a}");
+        let configured = Config::parse("[workers]\nnode = \"n1\"\n").expect("parses");
+        assert_eq!(configured.node_name(), "n1");
+        assert_eq!(configured.node_name(), "n1");
+    }
+
+    #[test]
+    fn server_section_takes_documented_defaults() {
+        let config = Config::parse("[server]\nmax_connections_per_ip = 5\n").expect("parses");
+        assert_eq!(config.server.max_connections_per_ip, 5);
+        assert_eq!(config.server.header_read_timeout_ms, 10_000);
+        assert_eq!(config.server.idle_timeout_ms, 60_000);
+        assert_eq!(config.server.max_connections, 1024);
+        assert_eq!(config.limits.concurrent_uploads, 4);
+        assert_eq!(config.limits.streams_per_principal, 8);
     }
 }

@@ -15,6 +15,9 @@ use sqlx::{AnyPool, Executor};
 /// The pool every module shares.
 pub type Db = AnyPool;
 
+/// The migrations in `portal/migrations/`, embedded.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 /// The database could not be opened or migrated.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -68,7 +71,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
             url: redact(url),
             source,
         })?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
 

@@ -21,14 +21,19 @@
 //!   given up.
 //! - **Restart**: [`start`] re-queues the pilots this node's workers left
 //!   `running` (their process is gone), so a restart resumes them at once
-//!   instead of after the lease.
+//!   instead of after the lease. That needs a configured `workers.node`
+//!   that no other live process uses; the default node id is new in every
+//!   process ([`crate::config::default_node_id`]), so a restarted process
+//!   leaves them to the lease and never takes a live process's pilots.
+//! - **Progress streams** are capped per principal ([`Jobs::open_stream`]).
 //!
 //! Progress ([`routes`]) polls the row, so it works whichever process runs
 //! the pilot.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -44,6 +49,7 @@ use sqlx::Row;
 use tokio::sync::Notify;
 
 use crate::actions;
+use crate::auth::ClientIp;
 use crate::config::Config;
 use crate::db::{Db, now_ms};
 use crate::error::PortalError;
@@ -74,14 +80,59 @@ static WORKER_SEQ: AtomicU64 = AtomicU64::new(0);
 #[derive(Debug, Clone)]
 pub struct Jobs {
     wake: Arc<Notify>,
+    /// This process's node id (fixed for its life).
+    node: Arc<str>,
+    /// Workers of this process whose loop is running.
+    alive: Arc<AtomicUsize>,
+    /// Open progress streams per principal (or client address).
+    streams: Arc<Mutex<HashMap<String, usize>>>,
 }
 
 impl Jobs {
-    /// A pool for `config` (workers start with [`start`]).
-    pub fn new(_config: &Config) -> Jobs {
+    /// A pool for `config` (workers start with [`start`]); the node id is
+    /// chosen here, once ([`Config::node_name`]).
+    pub fn new(config: &Config) -> Jobs {
         Jobs {
             wake: Arc::new(Notify::new()),
+            node: Arc::from(config.node_name()),
+            alive: Arc::new(AtomicUsize::new(0)),
+            streams: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// This process's node id: worker names are `<node>/<pid>/<n>`.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Workers of this process that are running (a worker that panicked is
+    /// no longer counted).
+    pub fn alive_workers(&self) -> usize {
+        self.alive.load(Ordering::Relaxed)
+    }
+
+    /// Counts one more progress stream of `key`, or refuses with 429 when
+    /// `key` already holds `cap`; the stream is uncounted when the returned
+    /// guard drops.
+    pub fn open_stream(&self, key: &str, cap: usize) -> Result<StreamSlot, PortalError> {
+        let mut streams = self
+            .streams
+            .lock()
+            .map_err(|_| PortalError::internal("stream counter lock poisoned"))?;
+        let open = streams.entry(key.to_owned()).or_insert(0);
+        if *open >= cap {
+            return Err(PortalError::TooManyRequests {
+                message: format!(
+                    "too many progress streams open (at most {cap} at once); close one first"
+                ),
+                retry_after: 5,
+            });
+        }
+        *open += 1;
+        Ok(StreamSlot {
+            streams: Arc::clone(&self.streams),
+            key: key.to_owned(),
+        })
     }
 
     /// Tells idle workers of this process that a pilot was queued (workers
@@ -91,21 +142,65 @@ impl Jobs {
     }
 }
 
+/// One open progress stream, counted until dropped (see
+/// [`Jobs::open_stream`]).
+#[derive(Debug)]
+pub struct StreamSlot {
+    streams: Arc<Mutex<HashMap<String, usize>>>,
+    key: String,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        if let Ok(mut streams) = self.streams.lock()
+            && let Some(open) = streams.get_mut(&self.key)
+        {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                streams.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// Counts a worker as alive while its loop runs (unwinding included).
+struct AliveGuard(Arc<AtomicUsize>);
+
+impl AliveGuard {
+    fn new(alive: &Arc<AtomicUsize>) -> AliveGuard {
+        alive.fetch_add(1, Ordering::Relaxed);
+        AliveGuard(Arc::clone(alive))
+    }
+}
+
+impl Drop for AliveGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// The worker pool could not do its bookkeeping (the database failed).
 #[derive(Debug, thiserror::Error)]
 #[error("pilot queue: {0}")]
 pub struct JobError(#[from] sqlx::Error);
 
 /// Re-queues the pilots this node's workers left `running` (they died with
-/// the previous process) and starts `workers.count` workers.
+/// the previous process of the same node id) and starts `workers.count`
+/// workers. Pilots of other node ids are never touched here: another node
+/// takes them over only when their lease runs out ([`claim`]).
 pub async fn start(state: &AppState) -> Result<(), crate::StartError> {
-    let node = state.config.node_name();
+    let node = state.jobs.node().to_owned();
     let requeued = requeue_node(&state.db, &node)
         .await
         .map_err(|err| crate::StartError::Other(err.to_string()))?;
     if requeued > 0 {
         tracing::info!(requeued, node, "re-queued pilots left running by this node");
     }
+    tracing::info!(
+        node,
+        workers = state.config.workers.count,
+        "starting pilot workers"
+    );
     for _ in 0..state.config.workers.count {
         let id = format!(
             "{node}/{}/{}",
@@ -201,6 +296,7 @@ fn duration_ms(duration: Duration) -> i64 {
 /// One worker: claim, run, repeat; wait for [`Jobs::notify`] or the poll
 /// interval when the queue is empty.
 async fn worker_loop(state: AppState, me: String) {
+    let _alive = AliveGuard::new(&state.jobs.alive);
     let poll = Duration::from_millis(state.config.workers.poll_ms.max(10));
     loop {
         // Registered before the claim so a notify during it is not lost.
@@ -209,6 +305,7 @@ async fn worker_loop(state: AppState, me: String) {
         notified.as_mut().enable();
         match claim(&state.db, &me, lease_of(&state)).await {
             Ok(Some((id, attempts))) => {
+                tracing::info!(pilot = id, worker = me, attempts, "pilot claimed");
                 if let Err(err) = run_claimed(&state, &me, &id, attempts).await {
                     tracing::warn!(pilot = id, worker = me, "pilot bookkeeping failed: {err}");
                     tokio::time::sleep(poll).await;
@@ -313,7 +410,14 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
             ..RunnerConfig::default()
         };
         tokio::task::spawn_blocking(move || -> Result<PilotResult, String> {
-            let bytes = blobs.get(&sha).map_err(|err| error_chain(&err))?;
+            let bytes = blobs.get(&sha).map_err(|err| match err {
+                // The log line (see `fail`) has the path; users get words.
+                crate::store::StoreError::Io { path, source } => format!(
+                    "the agent's stored binary cannot be read ({source}; at {})",
+                    path.display()
+                ),
+                other => error_chain(&other),
+            })?;
             let spec = PilotSpec {
                 scenario,
                 split,
@@ -454,9 +558,17 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Ends a pilot `failed` with `message`, if it is still this worker's.
+/// Ends a pilot `failed`, if it is still this worker's. `message` is
+/// logged in full with a new error id; the row, which users see, gets it
+/// with server paths removed ([`crate::error::scrub_paths`]) and the id,
+/// so staff can find the log line.
 async fn fail(db: &Db, id: &str, me: &str, message: &str) -> Result<(), JobError> {
-    tracing::info!(pilot = id, worker = me, "pilot failed: {message}");
+    let error_id = crate::error::new_error_id();
+    tracing::warn!(pilot = id, worker = me, error_id, "pilot failed: {message}");
+    let message = format!(
+        "{} (error id {error_id})",
+        crate::error::scrub_paths(message)
+    );
     sqlx::query(
         "UPDATE pilots SET status = 'failed', error = $1, finished_at = $2, lease_until = NULL \
          WHERE id = $3 AND worker = $4 AND status = 'running'",
@@ -688,20 +800,32 @@ async fn read_progress(db: &Db, id: &str) -> Result<Option<ProgressEvent>, sqlx:
 
 /// Streams a pilot's progress: `progress` events on every change, then one
 /// `done` or `failed` event, then the stream ends.
+/// At most `limits.streams_per_principal` streams are open at once per
+/// principal (per client address for anonymous visitors); one more is 429.
 async fn events(
     State(state): State<AppState>,
     viewer: Option<Principal>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, PortalError> {
     let (pilot, _) = actions::pilot_for(&state, viewer.as_ref(), &id).await?;
+    let key = match &viewer {
+        Some(principal) => format!("principal:{}", principal.subject),
+        None => format!("address:{ip}"),
+    };
+    let slot = state
+        .jobs
+        .open_stream(&key, state.config.limits.streams_per_principal.max(1))?;
     struct Cursor {
         db: Db,
         id: String,
         last: Option<ProgressEvent>,
         finished: bool,
         first: bool,
+        _slot: StreamSlot,
     }
     let cursor = Cursor {
+        _slot: slot,
         db: state.db.clone(),
         id: pilot.id,
         last: None,

@@ -7,8 +7,9 @@
 //!
 //! Map: [`config`] → [`state`] (database [`db`], agent [`store`], lab key,
 //! [`auth`]) → [`router`] = [`pages`] + [`api`] + [`auth`] routes + [`jobs`]
-//! progress + [`metrics`], wrapped in [`security`] layers. Authorisation is
-//! decided in [`actions`] only; [`model`] is the SQL.
+//! progress + [`metrics`] + [`health`], wrapped in [`security`] layers and
+//! served by [`server`] (connection caps, header and idle timeouts).
+//! Authorisation is decided in [`actions`] only; [`model`] is the SQL.
 
 pub mod actions;
 pub mod api;
@@ -16,8 +17,11 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod fsmode;
+pub mod health;
 pub mod i18n;
 pub mod jobs;
+pub mod logging;
 pub mod metrics;
 pub mod model;
 pub mod pages;
@@ -25,8 +29,10 @@ pub mod principal;
 pub mod references;
 pub mod scoreboard_cache;
 pub mod security;
+pub mod server;
 pub mod state;
 pub mod store;
+pub mod upload;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -87,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .merge(jobs::routes())
         .merge(metrics::routes())
         .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(health::readyz))
         // Router::layer runs after routing, so both see the route template.
         // Body caps are the security layer's (per route), not axum's 2 MB.
         .layer(axum::middleware::from_fn_with_state(
@@ -101,33 +108,45 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Liveness: the process answers HTTP (nothing else is checked; see
+/// `/readyz` for the database and workers).
 async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Opens everything, starts the workers and serves until `shutdown`
-/// resolves. `on_ready` gets the bound address once `/healthz` answers.
+/// Binds the address, opens everything, serves until `shutdown` resolves.
+/// `on_ready` gets the bound address once requests are accepted.
+///
+/// The port is bound first and the pilot workers are started after the
+/// server, on a task of their own: a worker pool that fails to start is
+/// logged (and shown by `/readyz`), and the portal keeps serving.
 pub async fn serve(
     config: Config,
     on_ready: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let addr = config.addr;
-    let state = AppState::new(config).await?;
-    jobs::start(&state).await?;
-    references::start(&state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     let local = listener
         .local_addr()
         .map_err(|source| StartError::Bind { addr, source })?;
+    let state = AppState::new(config).await?;
+    let server_config = state.config.server.clone();
+    let app = router(state.clone());
+    let server = tokio::spawn(async move {
+        server::run(listener, app, &server_config, shutdown).await;
+    });
+    let workers = state.clone();
+    tokio::spawn(async move {
+        if let Err(err) = jobs::start(&workers).await {
+            tracing::error!("pilot workers did not start: {err}");
+        }
+        references::start(&workers);
+    });
     on_ready(local);
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|err| StartError::Other(format!("server stopped: {err}")))
+    server
+        .await
+        .map_err(|err| StartError::Other(format!("server stopped: {err}")))
 }

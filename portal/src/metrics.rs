@@ -219,20 +219,51 @@ fn login_succeeded(response: &Response) -> bool {
             .is_some_and(|to| !to.starts_with("/login"))
 }
 
+/// Where the authentication code notes the request's principal id for the
+/// request log (one per request, set at most once).
+#[derive(Debug, Clone, Default)]
+pub struct PrincipalSlot(std::sync::Arc<std::sync::OnceLock<String>>);
+
+impl PrincipalSlot {
+    /// Notes the principal id (the first one noted stays).
+    pub fn set(&self, subject: &str) {
+        let _ = self.0.set(subject.to_owned());
+    }
+
+    /// The principal id, if one was noted.
+    pub fn get(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
 /// Middleware recording every request (add with `Router::layer` so the
 /// matched route is known).
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+///
+/// Also writes the request log: one `tracing` line per request with the
+/// method, route template (never the raw path, which may hold ids of
+/// others' records), status, latency and the principal's id when one was
+/// authenticated ([`PrincipalSlot`]).
+pub async fn track(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().cloned();
+    let principal = PrincipalSlot::default();
+    request.extensions_mut().insert(principal.clone());
     let response = next.run(request).await;
     let route = route.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
     let status = response.status();
-    state.metrics.record_request(
+    let elapsed = start.elapsed();
+    state
+        .metrics
+        .record_request(route, &method, status.as_u16(), elapsed.as_secs_f64());
+    tracing::info!(
+        target: "govlab_portal::request",
+        method = %method,
         route,
-        &method,
-        status.as_u16(),
-        start.elapsed().as_secs_f64(),
+        status = status.as_u16(),
+        latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        principal = principal.get().unwrap_or("-"),
+        "request"
     );
     if method == Method::POST && crate::security::UPLOAD_ROUTES.contains(&route) {
         if status.is_success() || status.is_redirection() {

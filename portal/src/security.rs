@@ -1,6 +1,8 @@
-//! Request hygiene: body caps, rate limits and security headers.
+//! Request hygiene: cross-site refusals, body caps, rate limits and
+//! security headers.
 //!
-//! [`layer`] is wrapped around every route by [`crate::router`]: it caps
+//! [`layer`] is wrapped around every route by [`crate::router`]: it refuses
+//! cross-site state-changing requests ([`cross_site_refusal`]), caps
 //! request bodies (agent uploads at `limits.upload_max_bytes`, everything
 //! else at `limits.body_max_bytes`; over the cap is a 413 with the JSON
 //! error) and adds the security headers to every response.
@@ -220,7 +222,14 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let mut response = if declared.is_some_and(|n| n > cap) {
+    let cross_site = cross_site_refusal(
+        request.method(),
+        request.headers(),
+        &state.config.public_url(),
+    );
+    let mut response = if let Some(refusal) = cross_site {
+        refusal.into_response()
+    } else if declared.is_some_and(|n| n > cap) {
         PortalError::TooLarge(cap).into_response()
     } else {
         // Bodies without a (truthful) length are cut off at the cap; the
@@ -236,6 +245,67 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
     add_security_headers(&mut response);
     response
+}
+
+/// Refuses a state-changing request made cross-site by a browser (login
+/// CSRF, and a second line behind the CSRF tokens): any method but `GET`,
+/// `HEAD`, `OPTIONS` and `TRACE`, unless it carries an `Authorization`
+/// header (bearer calls carry no ambient credentials). A browser's
+/// `Sec-Fetch-Site` must be `same-origin` or `none`; without it, an
+/// `Origin` must be the portal's public URL or name the `Host` the
+/// request was sent to. Requests with neither header (command-line
+/// clients) pass; cookie-authenticated ones still need their CSRF token.
+pub fn cross_site_refusal(
+    method: &axum::http::Method,
+    headers: &axum::http::HeaderMap,
+    public_url: &str,
+) -> Option<PortalError> {
+    use axum::http::Method;
+    if matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) || headers.contains_key(header::AUTHORIZATION)
+    {
+        return None;
+    }
+    let refused = || {
+        Some(PortalError::forbidden(
+            "cross-site request refused: send it from the portal's own pages",
+        ))
+    };
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return match site.to_str().map(str::trim) {
+            Ok("same-origin" | "none") => None,
+            _ => refused(),
+        };
+    }
+    // No `Origin` either: not a browser's cross-site request.
+    let origin = headers.get(header::ORIGIN)?;
+    let Some(origin) = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()) else {
+        return refused();
+    };
+    let authority = |url: &url::Url| {
+        url.host_str().map(|host| match url.port() {
+            Some(port) => format!("{host}:{port}").to_ascii_lowercase(),
+            None => host.to_ascii_lowercase(),
+        })
+    };
+    let Some(origin_authority) = authority(&origin) else {
+        return refused();
+    };
+    let public = url::Url::parse(public_url).ok();
+    let same_as_public = public.as_ref().is_some_and(|public| {
+        public.scheme() == origin.scheme() && authority(public).as_ref() == Some(&origin_authority)
+    });
+    let same_as_host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| host.trim().eq_ignore_ascii_case(&origin_authority));
+    if same_as_public || same_as_host {
+        None
+    } else {
+        refused()
+    }
 }
 
 /// Adds [`SECURITY_HEADERS`] to `response` where absent.
@@ -299,6 +369,42 @@ mod tests {
                 .expect("fresh key");
         }
         assert!(limiter.tracked_keys(Bucket::Login) <= MAX_KEYS);
+    }
+
+    #[test]
+    fn cross_site_posts_are_refused_and_same_site_ones_pass() {
+        use axum::http::{HeaderMap, Method};
+        let public = "https://lab.example";
+        let with = |pairs: &[(&'static str, &str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, HeaderValue::from_str(value).expect("header"));
+            }
+            headers
+        };
+        let post = Method::POST;
+        let refused = |h: &HeaderMap| cross_site_refusal(&post, h, public).is_some();
+        assert!(refused(&with(&[("origin", "https://evil.example")])));
+        assert!(refused(&with(&[("origin", "null")])));
+        assert!(refused(&with(&[("sec-fetch-site", "cross-site")])));
+        assert!(refused(&with(&[("sec-fetch-site", "same-site")])));
+        assert!(refused(&with(&[
+            ("origin", "https://evil.example"),
+            ("host", "lab.example")
+        ])));
+        assert!(!refused(&with(&[("origin", "https://lab.example")])));
+        assert!(!refused(&with(&[
+            ("origin", "http://127.0.0.1:8080"),
+            ("host", "127.0.0.1:8080")
+        ])));
+        assert!(!refused(&with(&[("sec-fetch-site", "same-origin")])));
+        assert!(!refused(&HeaderMap::new()), "non-browser clients pass");
+        assert!(!refused(&with(&[
+            ("origin", "https://evil.example"),
+            ("authorization", "Bearer glt_x")
+        ])));
+        let get = with(&[("origin", "https://evil.example")]);
+        assert!(cross_site_refusal(&Method::GET, &get, public).is_none());
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub struct Shared {
     pub jobs: Jobs,
     /// Rate limits.
     pub limiter: RateLimiter,
+    /// Uploads being received or checked at once (`limits.concurrent_uploads`).
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// Computed scoreboards (API and page).
@@ -77,10 +79,22 @@ impl AppState {
     /// Opens the database (migrating it), the agent store and the lab key,
     /// and prepares authentication. Workers are started by [`crate::serve`].
     pub async fn new(config: Config) -> Result<AppState, StartError> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
-            path: config.data_dir.clone(),
-            source,
-        })?;
+        // Private to the portal's user: 0700 directories, a 0600 database
+        // (SQLite gives its -wal and -shm files the database's mode).
+        let private_dir = |path: PathBuf| {
+            crate::fsmode::create_private_dir(&path)
+                .map_err(|source| StartError::DataDir { path, source })
+        };
+        private_dir(config.data_dir.clone())?;
+        private_dir(config.data_dir.join("agents"))?;
+        private_dir(config.data_dir.join("compiled"))?;
+        if config.database_url.is_none() {
+            let file = config.data_dir.join("govlab.db");
+            create_private_file(&file).map_err(|source| StartError::DataDir {
+                path: file.clone(),
+                source,
+            })?;
+        }
         let db = db::connect(&config.database_url(), 16).await?;
         let key_dir = std::env::var_os("GOVLAB_KEY_DIR")
             .map(PathBuf::from)
@@ -98,6 +112,9 @@ impl AppState {
             auth,
             jobs: Jobs::new(&config),
             limiter: RateLimiter::new(&config.limits),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(
+                config.limits.concurrent_uploads.max(1),
+            )),
             metrics: Metrics::new(),
             scoreboard_cache: crate::scoreboard_cache::ScoreboardCache::new(),
             references: crate::references::References::new(),
@@ -131,7 +148,24 @@ impl AppState {
             .load(bytes)
             .map(drop)
             .map_err(|err| {
-                PortalError::bad_request(format!("the sandbox refused this file: {err}"))
+                PortalError::bad_request(format!(
+                    "the sandbox refused this file: {}",
+                    crate::error::scrub_paths(&err.to_string())
+                ))
             })
     }
+}
+
+/// Creates `path` empty with mode 0600 unless it exists; an existing file
+/// is made 0600.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    options.open(path)?;
+    crate::fsmode::make_private_file(path)
 }

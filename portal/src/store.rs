@@ -26,6 +26,25 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// An upload received into the store's staging directory: a temporary
+/// file (mode 0600, removed when dropped) with its SHA-256 and length.
+#[derive(Debug)]
+pub struct Staged {
+    /// The file.
+    pub file: tempfile::NamedTempFile,
+    /// SHA-256 of its bytes, lower-case hex.
+    pub sha256: String,
+    /// Its length in bytes.
+    pub len: u64,
+}
+
+impl Staged {
+    /// The received bytes.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.file.path())
+    }
+}
+
 /// Agent binaries under `<data_dir>/agents/<aa>/<sha256>.wasm`.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -66,12 +85,48 @@ impl BlobStore {
             path: path.to_owned(),
             source,
         };
-        std::fs::create_dir_all(&dir).map_err(|e| io(e, &dir))?;
+        crate::fsmode::create_private_dir(&dir).map_err(|e| io(e, &dir))?;
         let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| io(e, &dir))?;
         tmp.write_all(bytes).map_err(|e| io(e, &path))?;
         tmp.as_file().sync_all().map_err(|e| io(e, &path))?;
         tmp.persist(&path).map_err(|e| io(e.error, &path))?;
         Ok(sha)
+    }
+
+    /// Where uploads are received before they are checked: inside the
+    /// store, so a checked upload is moved in without a copy. Created
+    /// (mode 0700) on demand.
+    pub fn staging_dir(&self) -> Result<PathBuf, StoreError> {
+        let dir = self.root.join("incoming");
+        crate::fsmode::create_private_dir(&dir).map_err(|source| StoreError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(dir)
+    }
+
+    /// Moves a received upload in under its SHA-256 (computed as it was
+    /// received; every read checks it again). No-op if already there.
+    pub fn put_staged(&self, staged: Staged) -> Result<String, StoreError> {
+        let Staged { file, sha256, .. } = staged;
+        let path = self.path_of(&sha256);
+        if path.exists() {
+            return Ok(sha256);
+        }
+        let dir = path.parent().unwrap_or(&self.root).to_owned();
+        crate::fsmode::create_private_dir(&dir).map_err(|source| StoreError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        file.as_file().sync_all().map_err(|source| StoreError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        file.persist(&path).map_err(|e| StoreError::Io {
+            path: path.clone(),
+            source: e.error,
+        })?;
+        Ok(sha256)
     }
 
     /// The bytes stored under `sha256`, checked against it.

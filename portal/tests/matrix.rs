@@ -68,6 +68,7 @@ GET  /api/compare?a={pilot_practice}&b={pilot_eval} | - | 401 403 403 200 403 | 
 GET  /api/audit                               | - | 401 403 403 200 403 | 401
 GET  /metrics                                 | - | 200 200 200 200 200 | 200
 GET  /healthz                                 | - | 200 200 200 200 200 | 200
+GET  /readyz                                  | - | 200 200 200 200 200 | 200
 # Live progress (server-sent events). Only finished pilots here: the stream
 # of a queued pilot stays open until it ends (its 401/404 cells are the same
 # code path, `actions::pilot_for`, as the JSON pilot rows above).

@@ -1,6 +1,6 @@
 //! The core flow against PostgreSQL: migrate a fresh database, register an
 //! agent, upload a version, queue pilots, finish them, read the scoreboard,
-//! lists, metrics and audit log — every portable query on the second
+//! lists, metrics, readiness and audit log — every portable query on the second
 //! engine.
 //!
 //! Server: `postgres://postgres@127.0.0.1:5432/test` (override with
@@ -183,6 +183,15 @@ async fn core_flow_on_postgres() {
         2,
         "{}",
         queued.body
+    );
+    // Readiness reads the migrations table and the queue on this engine too.
+    let ready = get(r, "/readyz", None).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(ready.body["queued"], 2, "{}", ready.body);
+    assert_eq!(
+        ready.body["migrations_applied"], ready.body["migrations_expected"],
+        "{}",
+        ready.body
     );
 
     let t = govlab_portal::db::now_ms();

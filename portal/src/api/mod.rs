@@ -322,13 +322,16 @@ struct UploadQuery {
     notes: String,
 }
 
+/// `POST /api/agents/{id}/versions`: authorises (role, team, rate limit,
+/// an upload slot) before reading a byte of the body, then streams it to
+/// a staging file.
 async fn upload_version(
     State(state): State<AppState>,
     Writer(principal): Writer,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<UploadQuery>,
     headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, PortalError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -343,15 +346,17 @@ async fn upload_version(
             "send the component as the raw body with Content-Type: application/wasm",
         ));
     }
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            PortalError::TooLarge(state.config.limits.upload_max_bytes)
-        } else {
-            PortalError::bad_request(rejection.body_text())
-        }
-    })?;
-    let version =
-        actions::upload_version(&state, &principal, &id, body.to_vec(), &query.notes).await?;
+    let grant = actions::authorize_upload(&state, &principal, &id).await?;
+    let mut receiver = crate::upload::Receiver::new(&state)?;
+    let mut body = body.into_data_stream();
+    while let Some(chunk) = receiver
+        .next(async { futures_util::StreamExt::next(&mut body).await.transpose() })
+        .await?
+    {
+        receiver.push(&chunk)?;
+    }
+    let staged = receiver.finish()?;
+    let version = actions::upload_version(&state, &principal, grant, staged, &query.notes).await?;
     let location = format!("/api/versions/{}", version.id);
     Ok(created(location, &wire::VersionOut::from(version)))
 }

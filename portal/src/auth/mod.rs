@@ -157,6 +157,17 @@ pub async fn principal_of(
     parts: &Parts,
     state: &AppState,
 ) -> Result<Option<Principal>, PortalError> {
+    let found = authenticate(parts, state).await;
+    if let (Ok(Some(principal)), Some(slot)) = (
+        &found,
+        parts.extensions.get::<crate::metrics::PrincipalSlot>(),
+    ) {
+        slot.set(&principal.subject);
+    }
+    found
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, PortalError> {
     if let Some(token) = bearer(parts) {
         if token.starts_with(tokens::TOKEN_PREFIX) {
             return match tokens::authenticate(&state.db, token).await? {
