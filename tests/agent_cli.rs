@@ -13,7 +13,13 @@ use std::process::{Command, Output};
 use support::{assert_exit, text};
 
 fn govlab(args: &[&str]) -> Output {
+    govlab_in(Path::new("."), args)
+}
+
+/// `govlab ARGS` run from `dir`, as a user in that directory would.
+fn govlab_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_govlab"))
+        .current_dir(dir)
         .args(args)
         // Share one target directory between runs so rebuilding the
         // scaffold only compiles the agent itself.
@@ -37,7 +43,9 @@ fn new_build_check_accepts_the_scaffold() {
         assert!(root.join(file).is_file(), "missing {file}");
     }
 
-    let built = govlab(&["agent", "build", root.to_str().unwrap()]);
+    // The README's command, from the directory `agent new` ran in: a
+    // relative path.
+    let built = govlab_in(parent.path(), &["agent", "build", "demo-agent"]);
     assert_exit(&built, 0, "agent build");
     let stdout = text(&built.stdout);
     let wasm = PathBuf::from(stdout.lines().next().unwrap().trim());

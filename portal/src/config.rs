@@ -35,6 +35,13 @@ pub struct Config {
     pub workers: WorkersConfig,
     /// Scenario settings.
     pub scenarios: ScenariosConfig,
+    /// Where uploaded agents are compiled and how many at once. Not read
+    /// from the file: `govlab serve` compiles in a memory-capped child
+    /// process of itself, one at a time (uploads queue for the slot); the
+    /// default, for embedding and tests, compiles on a thread of this
+    /// process.
+    #[serde(skip)]
+    pub compiler: govlab_sandbox::Compiler,
 }
 
 /// The OpenID Connect identity provider.
@@ -208,6 +215,7 @@ impl Default for Config {
             log: crate::logging::LogConfig::default(),
             workers: WorkersConfig::default(),
             scenarios: ScenariosConfig::default(),
+            compiler: govlab_sandbox::Compiler::default(),
         }
     }
 }

@@ -93,6 +93,23 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// The UTC civil date and time of `ms` (as stored in every time column):
+/// `(year, month, day, milliseconds into the day)`.
+pub fn civil_utc(ms: i64) -> (i64, i64, i64, i64) {
+    let days = ms.div_euclid(86_400_000);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, ms.rem_euclid(86_400_000))
+}
+
 /// A new random id: 16 bytes from the OS, hex.
 pub fn new_id() -> String {
     hex::encode(random_bytes::<16>())

@@ -405,6 +405,7 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
         let sha = pilot.agent_sha256.clone();
         let runner_config = RunnerConfig {
             cache_dir: Some(state.cache_dir.clone()),
+            compiler: state.config.compiler.clone(),
             keep_cases: practice,
             max_findings: MAX_FINDINGS,
             ..RunnerConfig::default()
@@ -820,15 +821,21 @@ async fn events(
         db: Db,
         id: String,
         last: Option<ProgressEvent>,
+        /// The state when the stream was opened, sent first.
+        opened: Option<ProgressEvent>,
         finished: bool,
         first: bool,
         _slot: StreamSlot,
     }
+    // Read now, not when the body is first polled: the stream starts from
+    // the state the client asked about, however soon a worker moves on.
+    let opened = read_progress(&state.db, &pilot.id).await.ok().flatten();
     let cursor = Cursor {
         _slot: slot,
         db: state.db.clone(),
         id: pilot.id,
         last: None,
+        opened,
         finished: false,
         first: true,
     };
@@ -840,7 +847,11 @@ async fn events(
             if !std::mem::take(&mut cursor.first) {
                 tokio::time::sleep(PROGRESS_EVERY).await;
             }
-            let now = match read_progress(&cursor.db, &cursor.id).await {
+            let read = match cursor.opened.take() {
+                Some(opened) => Ok(Some(opened)),
+                None => read_progress(&cursor.db, &cursor.id).await,
+            };
+            let now = match read {
                 Ok(Some(now)) => now,
                 // Deleted, or the database is gone: end the stream.
                 Ok(None) => return None,

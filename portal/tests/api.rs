@@ -876,3 +876,33 @@ async fn openapi_documents_exactly_the_api_routes() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_cli_client_lists_the_real_apis_agents() {
+    // `govlab submit` finds an existing agent by name through this client:
+    // it must read the API's own page shape (`items`), not a guess.
+    let lab = support::lab().await;
+    let created = send(
+        &lab.router,
+        "POST",
+        "/api/agents",
+        Some(lab.team_a.as_str()),
+        &json!({"name": "triage", "scenario": "appeals-triage"}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = lab
+        .router
+        .clone()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client =
+        govlab_portal::auth::client::PortalClient::new(&format!("http://{addr}"), &lab.team_a)
+            .unwrap();
+    let agents = client.list_agents().await.unwrap();
+    assert_eq!(agents.len(), 1, "{agents:?}");
+    assert_eq!(agents[0].name, "triage");
+    assert_eq!(agents[0].id, created.body["id"].as_str().unwrap());
+}

@@ -733,7 +733,12 @@ mod fake_api {
 
     pub async fn list(principal: Principal) -> axum::Json<Value> {
         let team = principal.team.unwrap_or_default();
-        axum::Json(json!([{"id": "a1", "name": "triage", "team": team}]))
+        axum::Json(json!({
+            "items": [{"id": "a1", "name": "triage", "team": team}],
+            "limit": 100,
+            "offset": 0,
+            "next_offset": null,
+        }))
     }
 
     pub async fn create(_principal: Principal, body: axum::Json<Value>) -> axum::Json<Value> {

@@ -284,8 +284,9 @@ fn build(args: &BuildArgs) -> anyhow::Result<ExitCode> {
     let mut child = Command::new(&cargo)
         .args(["build", "--release", "--target", TARGET])
         .arg("--message-format=json-render-diagnostics")
-        .arg("--manifest-path")
-        .arg(&manifest)
+        // Relative to `dir`, which cargo runs in: a relative `dir` joined
+        // again would point nowhere.
+        .args(["--manifest-path", "Cargo.toml"])
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

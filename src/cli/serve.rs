@@ -51,6 +51,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(addr) = args.addr {
         config.addr = addr;
     }
+    config.compiler = crate::cli::run::compiler();
     govlab_portal::logging::init(&config.log);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {

@@ -41,12 +41,27 @@ pub struct SubmitArgs {
     /// Create the agent for this scenario if it does not exist yet
     #[arg(long, value_name = "ID")]
     scenario: Option<String>,
+    /// Also submit the new version for the lab's review (otherwise it waits
+    /// as `uploaded` until you submit it on the agent's page)
+    #[arg(long)]
+    for_review: bool,
 }
 
 /// Runs `govlab submit`.
 pub fn run(args: SubmitArgs) -> anyhow::Result<ExitCode> {
     let wasm = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
+    // The sandbox's static checks first, so a file the portal would refuse
+    // creates nothing there (not even the agent).
+    govlab_sandbox::inspect(&wasm)
+        .and_then(|info| info.verdict())
+        .with_context(|| {
+            format!(
+                "{} was not uploaded (nothing was created on the portal); `govlab agent check {}` says more",
+                args.file.display(),
+                args.file.display()
+            )
+        })?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let token = match (&args.token, &args.client_id) {
@@ -96,6 +111,14 @@ pub fn run(args: SubmitArgs) -> anyhow::Result<ExitCode> {
             args.file.display(),
             agent.name
         );
+        if args.for_review {
+            portal.submit_version(id).await?;
+            println!("submitted version {number} for the lab's review");
+        } else {
+            println!(
+                "next: it waits as `uploaded` until you submit it for review (again with --for-review, or \"Submit for evaluation\" on the agent's page)"
+            );
+        }
         println!("see it at {}/agents/{}", portal.base(), agent.id);
         Ok(ExitCode::SUCCESS)
     })

@@ -1,4 +1,4 @@
-//! `govlab tokens create|revoke`: lab-issued API tokens for the portal,
+//! `govlab tokens create|list|revoke`: lab-issued API tokens for the portal,
 //! written straight to the portal's database (run it where the portal's
 //! configuration and data are).
 
@@ -42,6 +42,11 @@ pub enum TokensCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// List the tokens issued (ids, roles, teams, labels; never the secrets)
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Revoke a token (by its id or the token itself); its browser sessions end too
     Revoke {
         /// The token's id, or the token
@@ -49,6 +54,24 @@ pub enum TokensCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+impl DbArgs {
+    /// The flags as given, to repeat in hints (so a copied command reaches
+    /// the same database, not a new one in the current directory).
+    fn flags(&self) -> String {
+        let mut flags = String::new();
+        if let Some(dir) = &self.data_dir {
+            flags.push_str(&format!(" --data-dir {}", dir.display()));
+        }
+        if let Some(url) = &self.database {
+            flags.push_str(&format!(" --database {url}"));
+        }
+        if let Some(file) = &self.config {
+            flags.push_str(&format!(" --config {}", file.display()));
+        }
+        flags
+    }
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -70,7 +93,18 @@ async fn open(db: DbArgs) -> anyhow::Result<govlab_portal::db::Db> {
 }
 
 async fn audit(db: &govlab_portal::db::Db, action: &str, target: &str, detail: String) {
-    let actor = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+    use std::os::unix::fs::MetadataExt;
+    // Who ran the command: the login name, else the numeric user id.
+    let actor = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            std::fs::metadata("/proc/self")
+                .ok()
+                .map(|meta| format!("uid-{}", meta.uid()))
+        })
+        .unwrap_or_else(|| "unknown".to_owned());
     let entry = AuditEntry {
         at: now_ms(),
         actor: format!("cli:{actor}"),
@@ -97,6 +131,7 @@ pub fn run(command: TokensCommand) -> anyhow::Result<ExitCode> {
                 label,
                 db,
             } => {
+                let flags = db.flags();
                 let db = open(db).await?;
                 let issued = tokens::create(&db, role, team.as_deref(), &label)
                     .await
@@ -114,14 +149,42 @@ pub fn run(command: TokensCommand) -> anyhow::Result<ExitCode> {
                 .await;
                 println!("{}", issued.secret);
                 eprintln!(
-                    "\nCreated a {role} token{team_text} (id {}). It is shown only this once.\n\
+                    "\nCreated {} {role} token{team_text} (id {}). It is shown only this once.\n\
                      Use it:\n  \
                      - in the browser: paste it on the portal's sign-in page (when no identity provider is configured)\n  \
                      - with the API: Authorization: Bearer {}\n  \
                      - with the CLI: govlab submit AGENT.wasm --portal URL --agent NAME --token {}\n\
-                     Revoke it: govlab tokens revoke {}",
-                    issued.id, issued.secret, issued.secret, issued.id
+                     Revoke it: govlab tokens revoke {}{flags}",
+                    article(role.as_str()),
+                    issued.id,
+                    issued.secret,
+                    issued.secret,
+                    issued.id
                 );
+                Ok(ExitCode::SUCCESS)
+            }
+            TokensCommand::List { db } => {
+                let db = open(db).await?;
+                let all = tokens::list(&db)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("{err}"))?;
+                if all.is_empty() {
+                    eprintln!("no tokens yet: create one with `govlab tokens create --role ROLE`");
+                }
+                for token in all {
+                    let state = match token.revoked_at {
+                        Some(at) => format!("revoked {}", iso_date(at)),
+                        None => "active".to_owned(),
+                    };
+                    println!(
+                        "{}  {:<8}  {:<12}  created {}  {state}  {}",
+                        token.id,
+                        token.role,
+                        token.team.as_deref().unwrap_or("-"),
+                        iso_date(token.created_at),
+                        token.label
+                    );
+                }
                 Ok(ExitCode::SUCCESS)
             }
             TokensCommand::Revoke { id_or_token, db } => {
@@ -147,4 +210,32 @@ pub fn run(command: TokensCommand) -> anyhow::Result<ExitCode> {
             }
         }
     })
+}
+
+/// "a" or "an" before `word`.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `YYYY-MM-DD` of a time in ms since the Unix epoch (UTC).
+fn iso_date(ms: i64) -> String {
+    let (year, month, day, _) = govlab_portal::db::civil_utc(ms);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_and_dates_read_right() {
+        assert_eq!(article("investor"), "an");
+        assert_eq!(article("staff"), "a");
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(1_796_601_600_000), "2026-12-07");
+    }
 }

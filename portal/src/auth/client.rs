@@ -174,18 +174,22 @@ impl PortalClient {
 
     /// `GET /api/agents`.
     pub async fn list_agents(&self) -> Result<Vec<AgentRef>, ClientError> {
-        let url = format!("{}/api/agents", self.base);
-        let body = self.send(self.http.get(&url), &url).await?;
-        let list = match &body {
-            Value::Array(items) => items.clone(),
-            Value::Object(map) => map
-                .get("agents")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        Ok(list.iter().filter_map(agent_ref).collect())
+        // The API answers pages (`items`, `next_offset`); follow them all.
+        let mut agents = Vec::new();
+        let mut offset = 0usize;
+        loop {
+            let url = format!("{}/api/agents?limit=100&offset={offset}", self.base);
+            let body = self.send(self.http.get(&url), &url).await?;
+            if let Some(items) = body.get("items").and_then(Value::as_array) {
+                agents.extend(items.iter().filter_map(agent_ref));
+            }
+            match body.get("next_offset").and_then(Value::as_u64) {
+                Some(next) if usize::try_from(next).is_ok_and(|next| next > offset) => {
+                    offset = usize::try_from(next).unwrap_or(usize::MAX);
+                }
+                _ => return Ok(agents),
+            }
+        }
     }
 
     /// `POST /api/agents {name, scenario}`.
@@ -229,6 +233,14 @@ impl PortalClient {
             &url,
         )
         .await
+    }
+}
+
+impl PortalClient {
+    /// `POST /api/versions/{id}/submit`: asks staff to review a version.
+    pub async fn submit_version(&self, version_id: &str) -> Result<Value, ClientError> {
+        let url = format!("{}/api/versions/{version_id}/submit", self.base);
+        self.send(self.http.post(&url), &url).await
     }
 }
 

@@ -1,4 +1,4 @@
-//! Lab-issued API tokens: `govlab tokens create|revoke`, stored as SHA-256
+//! Lab-issued API tokens: `govlab tokens create|list|revoke`, stored as SHA-256
 //! hashes, presented as `Authorization: Bearer glt_…`.
 
 use crate::db::{Db, new_id, now_ms, random_bytes};
@@ -84,6 +84,45 @@ pub async fn revoke(db: &Db, id_or_secret: &str) -> Result<bool, PortalError> {
             .await?;
     super::session::delete_subject(db, &format!("token:{id}")).await?;
     Ok(result.rows_affected() > 0)
+}
+
+/// One issued token as `govlab tokens list` shows it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Token id.
+    pub id: String,
+    /// `startup`, `staff` or `investor`.
+    pub role: String,
+    /// The startup's team.
+    pub team: Option<String>,
+    /// The label given at creation.
+    pub label: String,
+    /// Creation time, ms since the Unix epoch.
+    pub created_at: i64,
+    /// Revocation time, if revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// Every issued token, oldest first.
+pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, PortalError> {
+    let rows: Vec<(String, String, Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, role, team, label, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, role, team, label, created_at, revoked_at)| TokenInfo {
+                id,
+                role,
+                team,
+                label,
+                created_at,
+                revoked_at,
+            },
+        )
+        .collect())
 }
 
 /// The id of a token given by id or by secret (revoked or not).

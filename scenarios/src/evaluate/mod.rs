@@ -338,7 +338,10 @@ mod tests {
 
     #[test]
     fn findings_keep_a_bounded_escaped_excerpt_of_what_the_agent_wrote() {
-        let huge = format!("\"{}\" is not of type \"object\"", "\u{1b}[2J".repeat(200_000));
+        let huge = format!(
+            "\"{}\" is not of type \"object\"",
+            "\u{1b}[2J".repeat(200_000)
+        );
         let finding = Finding {
             case_id: "A-1".to_owned(),
             rule: "GL-OUT-002",
@@ -347,7 +350,11 @@ mod tests {
         }
         .bounded();
         assert!(finding.message.len() <= MAX_FINDING_MESSAGE_BYTES + 40);
-        assert!(finding.message.ends_with(&format!("[{} bytes in all]", huge.len())));
+        assert!(
+            finding
+                .message
+                .ends_with(&format!("[{} bytes in all]", huge.len()))
+        );
         assert!(!finding.message.contains('\u{1b}'));
         assert!(finding.location.len() <= MAX_FINDING_LOCATION_BYTES + 40);
         let small = Finding {
