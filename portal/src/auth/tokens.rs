@@ -105,24 +105,24 @@ pub struct TokenInfo {
 
 /// Every issued token, oldest first.
 pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, PortalError> {
-    let rows: Vec<(String, String, Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
+    use sqlx::Row;
+    let rows = sqlx::query(
         "SELECT id, role, team, label, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, role, team, label, created_at, revoked_at)| TokenInfo {
-                id,
-                role,
-                team,
-                label,
-                created_at,
-                revoked_at,
-            },
-        )
-        .collect())
+    let mut tokens = Vec::with_capacity(rows.len());
+    for row in rows {
+        tokens.push(TokenInfo {
+            id: row.try_get("id")?,
+            role: row.try_get("role")?,
+            team: row.try_get("team")?,
+            label: row.try_get("label")?,
+            created_at: row.try_get("created_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+        });
+    }
+    Ok(tokens)
 }
 
 /// The id of a token given by id or by secret (revoked or not).
