@@ -368,6 +368,31 @@ async fn bad_bodies_and_queries_are_json_errors_that_say_what_to_change() {
     assert_eq!(limit.code(), "bad_request");
     let compare = get(r, "/api/compare?a=x", Some(&lab.staff)).await;
     assert_eq!(compare.status, 400);
+    // What the OpenAPI document says, the handlers do: limits past the
+    // maximum are refused (not clamped), split values are checked in every
+    // list, and an empty parameter is an absent one.
+    for path in [
+        "/api/agents?limit=501",
+        "/api/agents?limit=0",
+        "/api/pilots?limit=501",
+    ] {
+        let reply = get(r, path, a).await;
+        assert_eq!(reply.status, 400, "{path}");
+        assert!(
+            reply.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("1 to 500")
+        );
+    }
+    assert_eq!(get(r, "/api/agents?limit=500", a).await.status, 200);
+    assert_eq!(get(r, "/api/pilots?split=training", a).await.status, 400);
+    assert_eq!(get(r, "/api/pilots?scenario=no-such", a).await.status, 400);
+    assert_eq!(get(r, "/api/pilots?split=&scenario=", a).await.status, 200);
+    assert_eq!(
+        get(r, "/api/scoreboard?scenario=&split=", a).await.status,
+        200
+    );
 }
 
 #[tokio::test]

@@ -144,8 +144,16 @@ pub struct Paging {
 }
 
 impl Paging {
-    fn limit(&self) -> usize {
-        self.limit.unwrap_or(100).clamp(1, MAX_PAGE)
+    /// The page size: 100 when not given, 1 to [`MAX_PAGE`] when given
+    /// (anything else is refused, not quietly clamped).
+    fn limit(&self) -> Result<usize, PortalError> {
+        match self.limit {
+            None => Ok(100),
+            Some(limit @ 1..=MAX_PAGE) => Ok(limit),
+            Some(other) => Err(PortalError::bad_request(format!(
+                "limit is 1 to {MAX_PAGE}, not {other}"
+            ))),
+        }
     }
 
     fn offset(&self) -> usize {
@@ -239,14 +247,20 @@ async fn scoreboard(
     ApiQuery(query): ApiQuery<BoardQuery>,
 ) -> Result<Response, PortalError> {
     actions::require_scoreboard(&state, principal.as_ref())?;
-    let scenario = match query.scenario.as_deref() {
+    // An empty parameter is an absent one, as in every list filter.
+    let scenario = match query.scenario.as_deref().filter(|id| !id.is_empty()) {
         Some(id) => actions::scenario_by_id(id)?,
         None => govlab_scenarios::scenario::list()
             .map_err(PortalError::internal)?
             .first()
             .ok_or_else(|| PortalError::internal("no scenarios are built in"))?,
     };
-    let split = match query.split.as_deref().unwrap_or("evaluation") {
+    let split = match query
+        .split
+        .as_deref()
+        .filter(|split| !split.is_empty())
+        .unwrap_or("evaluation")
+    {
         split @ ("practice" | "evaluation") => split,
         other => {
             return Err(PortalError::bad_request(format!(
@@ -276,7 +290,7 @@ async fn list_agents(
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Response, PortalError> {
     let agents = actions::list_agents(&state, &principal).await?;
-    let page = wire::Page::slice(agents, paging.offset(), paging.limit(), |a| {
+    let page = wire::Page::slice(agents, paging.offset(), paging.limit()?, |a| {
         wire::AgentOut::from(a, None)
     });
     Ok(json(StatusCode::OK, &page))
@@ -409,7 +423,7 @@ async fn list_pilots(
         limit: query.limit,
         offset: query.offset,
     };
-    let (offset, limit) = (paging.offset(), paging.limit());
+    let (offset, limit) = (paging.offset(), paging.limit()?);
     if offset > 10_000 {
         return Err(PortalError::bad_request(
             "offset is at most 10000; narrow the list with agent_id, scenario, split or status",
@@ -423,11 +437,26 @@ async fn list_pilots(
             ))
         })?),
     };
+    // Empty filters are absent ones; given ones must name something real.
+    let given = |value: Option<String>| value.filter(|v| !v.is_empty());
+    let scenario = given(query.scenario);
+    if let Some(id) = &scenario {
+        actions::scenario_by_id(id)?;
+    }
+    let split = given(query.split);
+    if let Some(other) = split
+        .as_deref()
+        .filter(|s| !matches!(*s, "practice" | "evaluation"))
+    {
+        return Err(PortalError::bad_request(format!(
+            "unknown split {other:?}: use practice or evaluation"
+        )));
+    }
     let filter = model::PilotFilter {
         team: None,
-        agent_id: query.agent_id,
-        scenario: query.scenario,
-        split: query.split,
+        agent_id: given(query.agent_id),
+        scenario,
+        split,
         status,
         limit: i64::try_from(offset + limit + 1).unwrap_or(i64::MAX),
     };
@@ -475,7 +504,7 @@ async fn pilot_cases(
     Path(id): Path<String>,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Response, PortalError> {
-    let (offset, limit) = (paging.offset(), paging.limit());
+    let (offset, limit) = (paging.offset(), paging.limit()?);
     let rows = actions::pilot_cases(
         &state,
         principal.as_ref(),
@@ -538,7 +567,7 @@ async fn audit(
     principal: Principal,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Response, PortalError> {
-    let (offset, limit) = (paging.offset(), paging.limit());
+    let (offset, limit) = (paging.offset(), paging.limit()?);
     let fetch = i64::try_from(offset + limit + 1).unwrap_or(i64::MAX);
     let mut entries = actions::audit_log(&state, &principal, fetch).await?;
     let rows = entries.split_off(offset.min(entries.len()));
