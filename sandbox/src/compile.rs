@@ -250,11 +250,13 @@ fn wait_with_deadline(child: &mut Child, deadline: Instant) -> Option<ExitStatus
     }
 }
 
-/// A child that hit `RLIMIT_DATA` either aborts from Rust's allocation
-/// error handler or is killed by a signal while allocating.
+/// A child that hit `RLIMIT_DATA` aborts from Rust's allocation error
+/// handler (which says so on stderr); one the kernel's OOM killer stopped
+/// got `SIGKILL`. Any other death is reported as it is.
 fn ran_out_of_memory(status: &ExitStatus, stderr: &str) -> bool {
     use std::os::unix::process::ExitStatusExt;
-    stderr.contains("memory allocation of") || status.signal().is_some()
+    const SIGKILL: i32 = 9;
+    stderr.contains("memory allocation of") || status.signal() == Some(SIGKILL)
 }
 
 /// Compiles `bytes` on its own thread and gives up waiting after `timeout`.
