@@ -420,17 +420,8 @@ async fn login_from_a_foreign_origin_is_refused_without_a_session() {
 #[tokio::test]
 async fn cookie_posts_from_a_foreign_origin_are_refused_even_with_the_csrf_token() {
     let lab = support::lab().await;
-    let session = support::session(
-        &lab.state,
-        govlab_portal::Role::Startup,
-        Some("team-a"),
-        true,
-    )
-    .await;
-    let (id, csrf) = session
-        .strip_prefix("session:")
-        .and_then(|s| s.split_once(':'))
-        .expect("session:ID:CSRF");
+    let session = team_a_browser_session(&lab.state).await;
+    let (id, csrf) = (session.0.as_str(), session.1.as_str());
     let request = |origin: &str| {
         Request::post("/api/agents")
             .header(header::COOKIE, format!("govlab_session={id}"))
@@ -633,17 +624,8 @@ async fn the_data_directory_agent_store_cache_and_database_are_private() {
 async fn a_page_upload_needs_its_csrf_field_before_the_file() {
     let lab = support::lab().await;
     let agent = agent_of_team_a(&lab.state).await;
-    let session = support::session(
-        &lab.state,
-        govlab_portal::Role::Startup,
-        Some("team-a"),
-        true,
-    )
-    .await;
-    let (id, csrf) = session
-        .strip_prefix("session:")
-        .and_then(|s| s.split_once(':'))
-        .expect("session:ID:CSRF");
+    let session = team_a_browser_session(&lab.state).await;
+    let (id, csrf) = (session.0.as_str(), session.1.as_str());
     let boundary = "XBOUNDARYX";
     let csrf_part =
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n");
@@ -672,4 +654,14 @@ async fn a_page_upload_needs_its_csrf_field_before_the_file() {
         .expect("answers");
     // Received and checked: the sandbox refuses the bytes.
     assert_eq!(csrf_first.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// A signed-in team-a browser session: its id (the cookie) and CSRF token.
+async fn team_a_browser_session(state: &AppState) -> (String, String) {
+    let session = support::session(state, govlab_portal::Role::Startup, Some("team-a"), true).await;
+    let (id, csrf) = session
+        .strip_prefix("session:")
+        .and_then(|s| s.split_once(':'))
+        .expect("session:ID:CSRF");
+    (id.to_owned(), csrf.to_owned())
 }

@@ -170,32 +170,8 @@ impl ChildCompiler {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(spawn_failed)?;
-        let reader = |stream: Option<Box<dyn Read + Send>>, cap: usize| {
-            std::thread::spawn(move || {
-                let mut out = Vec::new();
-                if let Some(stream) = stream {
-                    // Read one byte past the cap so an oversized output is seen.
-                    let _ = stream
-                        .take(u64::try_from(cap).unwrap_or(u64::MAX) + 1)
-                        .read_to_end(&mut out);
-                }
-                out
-            })
-        };
-        let stdout = reader(
-            child
-                .stdout
-                .take()
-                .map(|s| Box::new(s) as Box<dyn Read + Send>),
-            MAX_ARTIFACT_BYTES,
-        );
-        let stderr = reader(
-            child
-                .stderr
-                .take()
-                .map(|s| Box::new(s) as Box<dyn Read + Send>),
-            MAX_CHILD_STDERR_BYTES,
-        );
+        let stdout = read_capped(child.stdout.take(), MAX_ARTIFACT_BYTES);
+        let stderr = read_capped(child.stderr.take(), MAX_CHILD_STDERR_BYTES);
         if let Some(mut stdin) = child.stdin.take() {
             let input = bytes.to_vec();
             std::thread::spawn(move || {
@@ -232,6 +208,22 @@ impl ChildCompiler {
             reason: format!("the compiler process failed ({status}): {message}"),
         })
     }
+}
+
+/// Reads `stream` to its end on a thread, keeping at most `cap` + 1 bytes
+/// (one past the cap, so an oversized output is seen).
+fn read_capped<R: Read + Send + 'static>(
+    stream: Option<R>,
+    cap: usize,
+) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(stream) = stream {
+            let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+            let _ = stream.take(limit).read_to_end(&mut out);
+        }
+        out
+    })
 }
 
 /// Waits for `child` until `deadline`; past it, kills and reaps the child

@@ -146,14 +146,7 @@ impl LogCapture {
                 self.caps.max_lines
             ));
         }
-        let truncated = message.len() > self.caps.max_line_bytes;
-        if truncated {
-            let mut cut = self.caps.max_line_bytes;
-            while !message.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            message.truncate(cut);
-        }
+        let truncated = crate::text::truncate(&mut message, self.caps.max_line_bytes);
         self.total_bytes += message.len();
         if self.total_bytes > self.caps.max_total_bytes {
             return Err(format!(
@@ -315,7 +308,7 @@ fn convert(
             converted.len()
         )),
         Err(mut reason) => {
-            truncate_message(&mut reason, max_out);
+            crate::text::truncate(&mut reason, max_out);
             Err(reason)
         }
         ok => ok,
@@ -325,16 +318,6 @@ fn convert(
     };
     charge(&mut store, CONVERT_FUEL_PER_BYTE * bytes(out))?;
     Ok((result,))
-}
-
-fn truncate_message(text: &mut String, max: usize) {
-    if text.len() > max {
-        let mut cut = max;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
 }
 
 /// Links `govlab:pilot/host` and `govlab:pilot/types` into `linker`: the

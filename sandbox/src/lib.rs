@@ -111,6 +111,7 @@ mod precheck;
 mod run;
 mod sandbox;
 mod slots;
+mod text;
 mod wasi;
 
 #[doc(hidden)]
@@ -124,7 +125,8 @@ pub use inspect::{ComponentInfo, DEFAULT_MAX_COMPONENT_BYTES, ImportInfo, Import
 pub use precheck::CompileLimits;
 pub use run::{
     AgentErrorKind, AgentFailure, Case, CaseReport, DEADLINE_BACKSTOP, FUEL_SLICE,
-    MAX_AGENT_MESSAGE_BYTES, MAX_DECISION_DEPTH, Outcome, bounded_text,
+    MAX_AGENT_MESSAGE_BYTES, MAX_DECISION_DEPTH, Outcome,
 };
 pub use sandbox::{LoadedAgent, Sandbox};
+pub use text::bounded_text;
 pub use wasi::{DeniedAccess, DeniedKind};

@@ -50,14 +50,7 @@ impl Default for CompileLimits {
 /// Walks every core module inside `bytes` and refuses the first thing over
 /// `limits`. Assumes `bytes` already parsed as a component (see `inspect`).
 pub(crate) fn check(bytes: &[u8], limits: &CompileLimits) -> Result<(), LoadError> {
-    let over = |limit: &'static str, value: u64, cap: u64, advice: &'static str| {
-        Err(LoadError::OverCompileLimit {
-            limit,
-            value,
-            cap,
-            advice,
-        })
-    };
+    let over = |limit, value, cap, advice| Err(over(limit, value, cap, advice));
     let mut functions: u64 = 0;
     let mut element_items: u64 = 0;
     for payload in Parser::new(0).parse_all(bytes) {
@@ -129,24 +122,24 @@ fn check_body(
 ) -> Result<(), LoadError> {
     let size = body.range().len();
     if size > limits.max_function_body_bytes {
-        return Err(LoadError::OverCompileLimit {
-            limit: "max_function_body_bytes",
-            value: len_u64(size),
-            cap: len_u64(limits.max_function_body_bytes),
-            advice: "split the function (no compiler emits one this large for normal code)",
-        });
+        return Err(over(
+            "max_function_body_bytes",
+            len_u64(size),
+            len_u64(limits.max_function_body_bytes),
+            "split the function (no compiler emits one this large for normal code)",
+        ));
     }
     let mut locals: u64 = 0;
     for group in body.get_locals_reader().map_err(malformed)? {
         let (count, _) = group.map_err(malformed)?;
         locals += u64::from(count);
         if locals > limits.max_locals_per_function {
-            return Err(LoadError::OverCompileLimit {
-                limit: "max_locals_per_function",
-                value: locals,
-                cap: limits.max_locals_per_function,
-                advice: "split the function",
-            });
+            return Err(over(
+                "max_locals_per_function",
+                locals,
+                limits.max_locals_per_function,
+                "split the function",
+            ));
         }
     }
     let mut depth: usize = 0;
@@ -160,12 +153,12 @@ fn check_body(
             | Operator::Try { .. } => {
                 depth += 1;
                 if depth > limits.max_nesting_depth {
-                    return Err(LoadError::OverCompileLimit {
-                        limit: "max_nesting_depth",
-                        value: len_u64(depth),
-                        cap: len_u64(limits.max_nesting_depth),
-                        advice: "flatten the deeply nested blocks or loops",
-                    });
+                    return Err(over(
+                        "max_nesting_depth",
+                        len_u64(depth),
+                        len_u64(limits.max_nesting_depth),
+                        "flatten the deeply nested blocks or loops",
+                    ));
                 }
             }
             Operator::End => depth = depth.saturating_sub(1),
@@ -173,6 +166,15 @@ fn check_body(
         }
     }
     Ok(())
+}
+
+fn over(limit: &'static str, value: u64, cap: u64, advice: &'static str) -> LoadError {
+    LoadError::OverCompileLimit {
+        limit,
+        value,
+        cap,
+        advice,
+    }
 }
 
 fn malformed(err: wasmparser::BinaryReaderError) -> LoadError {

@@ -16,6 +16,7 @@ use crate::host::{
     AgentError, AgentPre, ErrorKind, HostServices, HostState, LogCaps, LogCapture, LogLine,
 };
 use crate::limiter::{CaseLimiter, LimiterCaps};
+use crate::text::bounded_text;
 use crate::wasi::{DeniedAccess, case_wasi};
 
 /// One case to decide.
@@ -496,34 +497,6 @@ fn looks_like_recursion(err: &wasmtime::Error) -> bool {
 /// captures 20 by default).
 const MIN_RECURSION_FRAMES: usize = 16;
 
-/// `text` with control characters escaped (`\u{7}`; newlines and tabs
-/// kept) and cut at `max` bytes on a character boundary, with the original
-/// length noted when cut: how anything an agent wrote is kept (agent error
-/// messages, details, the runner's findings).
-pub fn bounded_text(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max) + 32);
-    let mut cut = false;
-    for ch in text.chars() {
-        if out.len() >= max {
-            cut = true;
-            break;
-        }
-        if ch.is_control() && ch != '\n' && ch != '\t' {
-            out.extend(ch.escape_unicode());
-        } else {
-            out.push(ch);
-        }
-    }
-    if out.len() > max {
-        truncate(&mut out, max);
-        cut = true;
-    }
-    if cut {
-        out.push_str(&format!("… [{} bytes in all]", text.len()));
-    }
-    out
-}
-
 /// The nesting depth of `json` if it goes past `max`, scanning bytes
 /// outside strings (the text need not be valid JSON).
 fn nesting_over(json: &str, max: usize) -> Option<usize> {
@@ -553,14 +526,4 @@ fn nesting_over(json: &str, max: usize) -> Option<usize> {
         }
     }
     None
-}
-
-fn truncate(text: &mut String, max: usize) {
-    if text.len() > max {
-        let mut cut = max;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
 }

@@ -247,7 +247,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
          (_network, name): (Resource<Network>, String)|
          -> wasmtime::Result<(Result<Resource<ResolveAddressStream>, ErrorCode>,)> {
             let mut target = name;
-            truncate(&mut target, 256);
+            crate::text::truncate(&mut target, 256);
             store.data().denied.record(DeniedAccess {
                 kind: DeniedKind::NameLookup,
                 operation: "resolve",
@@ -320,16 +320,6 @@ fn family_name(family: IpAddressFamily) -> &'static str {
 fn ready_pollable(state: &mut HostState) -> wasmtime::Result<(Resource<DynPollable>,)> {
     let ready = state.table.push(Ready)?;
     Ok((subscribe(&mut state.table, ready)?,))
-}
-
-fn truncate(text: &mut String, max: usize) {
-    if text.len() > max {
-        let mut cut = max;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
 }
 
 #[cfg(test)]

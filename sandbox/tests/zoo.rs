@@ -63,12 +63,17 @@ fn run(agent: &LoadedAgent) -> CaseReport {
 
 fn run_with(agent: &LoadedAgent, services: Arc<dyn HostServices>) -> CaseReport {
     let report = agent.run_case(&case(), &services);
-    assert_bounded(&report, &agent_limits());
+    assert_bounded(&report, &limits());
     report
 }
 
-fn agent_limits() -> Limits {
-    limits()
+/// Fuel that never runs out within `timeout`: the deadline ends the case.
+fn deadline_only(timeout: Duration) -> Limits {
+    Limits {
+        fuel: Some(u64::MAX / 4),
+        timeout,
+        ..limits()
+    }
 }
 
 /// What the host keeps of any case stays within the caps, whatever the
@@ -113,15 +118,7 @@ fn zoo_spin_is_stopped_at_the_deadline_with_the_fuel_it_burnt() {
     let mut fuel = Vec::new();
     for millis in [200, 600] {
         let timeout = Duration::from_millis(millis);
-        let agent = load(
-            Limits {
-                fuel: Some(u64::MAX / 4),
-                timeout,
-                ..limits()
-            },
-            "",
-            SPIN,
-        );
+        let agent = load(deadline_only(timeout), "", SPIN);
         let report = run(&agent);
         assert_eq!(report.outcome, Outcome::Timeout, "{:?}", report.detail);
         assert!(report.wall_time >= timeout, "{:?}", report.wall_time);
@@ -142,11 +139,7 @@ fn zoo_spin_is_stopped_at_the_deadline_with_the_fuel_it_burnt() {
 fn zoo_start_function_spin_is_stopped_at_the_deadline_with_its_fuel() {
     let timeout = Duration::from_millis(300);
     let agent = load(
-        Limits {
-            fuel: Some(u64::MAX / 4),
-            timeout,
-            ..limits()
-        },
+        deadline_only(timeout),
         "(func $spin (loop br 0)) (start $spin)",
         "call $ok",
     );
@@ -177,15 +170,7 @@ fn zoo_spin_without_fuel_is_stopped_by_the_clock() {
 #[test]
 fn zoo_more_spinning_cases_than_cores_all_keep_their_deadline() {
     let timeout = Duration::from_millis(500);
-    let agent = load(
-        Limits {
-            fuel: Some(u64::MAX / 4),
-            timeout,
-            ..limits()
-        },
-        "",
-        SPIN,
-    );
+    let agent = load(deadline_only(timeout), "", SPIN);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let reports: Vec<CaseReport> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..cores * 2)
@@ -233,11 +218,7 @@ const CONVERT_PAYLOAD: &str = "(call $convert (i32.const 48) (i32.const 10) (i32
 fn zoo_host_call_loop_ends_at_the_deadline_after_the_call_in_flight() {
     let timeout = Duration::from_millis(200);
     let agent = load(
-        Limits {
-            fuel: Some(u64::MAX / 4),
-            timeout,
-            ..limits()
-        },
+        deadline_only(timeout),
         "",
         &format!("(loop {CONVERT_PAYLOAD} br 0) call $ok"),
     );
