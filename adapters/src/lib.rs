@@ -50,6 +50,7 @@ pub use codelists::{CodeEntry, lookup};
 pub use engine::FieldProvenance;
 pub use finding::{Finding, Outcome, Severity, Status};
 pub use registry::{
-    AdapterError, Adapters, Conversion, ConvertConfig, MappingInfo, is_canonical, schema_names,
+    AdapterError, Adapters, Conversion, ConvertConfig, MAX_SCHEMA_FINDINGS,
+    MAX_SCHEMA_MESSAGE_BYTES, MappingInfo, is_canonical, schema_names,
 };
 pub use report::{CheckConfig, InputRecord, InteropReport};

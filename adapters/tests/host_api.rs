@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use govlab_adapters::{AdapterError, Adapters, ConvertConfig, codelists, lookup, schema_names};
+use govlab_adapters::{
+    AdapterError, Adapters, ConvertConfig, MAX_SCHEMA_FINDINGS, MAX_SCHEMA_MESSAGE_BYTES,
+    codelists, lookup, schema_names,
+};
 use serde_json::json;
 
 fn request() -> serde_json::Value {
@@ -235,5 +238,28 @@ fn owned_conversion_gives_the_same_records() {
             let owned = adapters.convert_owned(from, to, value).unwrap();
             assert_eq!(borrowed, owned, "{file} line {} {from} → {to}", record.line);
         }
+    }
+}
+
+#[test]
+fn a_record_built_to_fail_every_rule_gets_a_bounded_list_of_short_findings() {
+    // 6,000 hours where the schema allows 24, each of them wrong twice: the
+    // findings an agent can make the host build through `convert` stay few
+    // and short, whatever the record's size.
+    let hours: Vec<_> = (0..6_000)
+        .map(|_| json!({"valor": -1, "validez": "X", "extra": "y".repeat(40)}))
+        .collect();
+    let record = json!({"provincia": "28", "municipio": "079", "estacion": "008",
+        "magnitud": "08", "punto_muestreo": "28079008_8_8", "ano": 2024, "mes": 3, "dia": 5,
+        "horas": hours});
+    let adapters = Adapters::shared().unwrap();
+    let outcome = adapters.validate("madrid.air", &record).unwrap();
+    assert_eq!(outcome.findings.len(), MAX_SCHEMA_FINDINGS);
+    for finding in &outcome.findings {
+        assert!(
+            finding.message.len() <= MAX_SCHEMA_MESSAGE_BYTES + '…'.len_utf8(),
+            "{} bytes",
+            finding.message.len()
+        );
     }
 }
