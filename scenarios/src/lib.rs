@@ -15,6 +15,7 @@ pub mod baselines;
 pub mod cases;
 pub mod counterfactual;
 pub mod evaluate;
+pub mod learned;
 pub mod reference;
 pub mod runner;
 pub mod scenario;

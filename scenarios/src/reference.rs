@@ -1,5 +1,6 @@
 //! The reference agents in `scenarios/agents/`: a naive baseline and a
-//! competent agent per scenario, plus the test agents (see [`TEST_AGENTS`]),
+//! competent agent per scenario, a learned baseline for `appeals-triage`
+//! (a bag-of-words model trained on the practice split), plus the test agents (see [`TEST_AGENTS`]),
 //! and how to build them with cargo for `wasm32-wasip2`.
 //!
 //! They exist so the scoreboard has real entries and scoring is checked
@@ -18,6 +19,9 @@ pub enum Level {
     Naive,
     /// A careful agent that uses the case, the code lists and the adapters.
     Competent,
+    /// A model trained on the practice split alone, no rules
+    /// (`appeals-triage` only; see [`crate::learned`]).
+    Learned,
 }
 
 impl Level {
@@ -26,6 +30,7 @@ impl Level {
         match self {
             Level::Naive => "naive",
             Level::Competent => "competent",
+            Level::Learned => "learned",
         }
     }
 }
@@ -42,7 +47,7 @@ pub struct ReferenceAgent {
 }
 
 /// Every reference agent, by scenario then level.
-pub const REFERENCE_AGENTS: [ReferenceAgent; 10] = [
+pub const REFERENCE_AGENTS: [ReferenceAgent; 11] = [
     ReferenceAgent {
         scenario: ScenarioKind::AppealsTriage,
         level: Level::Naive,
@@ -52,6 +57,11 @@ pub const REFERENCE_AGENTS: [ReferenceAgent; 10] = [
         scenario: ScenarioKind::AppealsTriage,
         level: Level::Competent,
         package: "appeals_competent",
+    },
+    ReferenceAgent {
+        scenario: ScenarioKind::AppealsTriage,
+        level: Level::Learned,
+        package: "appeals_learned",
     },
     ReferenceAgent {
         scenario: ScenarioKind::FamilySupport,

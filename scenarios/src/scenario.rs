@@ -614,8 +614,8 @@ mod tests {
     fn broken_definitions_are_refused_with_the_rule() {
         let cases: [(&str, &str, &str); 5] = [
             (
-                "version = \"1.0.0\"",
-                "version = \"1.0\"",
+                "version = \"2.0.0\"",
+                "version = \"2.0\"",
                 "MAJOR.MINOR.PATCH",
             ),
             ("practice = 600", "practice = 0", "split sizes"),

@@ -118,7 +118,6 @@ pub(crate) struct Body {
 #[derive(Debug)]
 pub(crate) struct Category {
     pub(crate) code: String,
-    pub(crate) label_es: String,
     pub(crate) madrid_unit: String,
     pub(crate) kz_body_kind: String,
 }
@@ -239,17 +238,15 @@ fn parse() -> CodeLists {
         .collect();
 
     let (h, r) = rows(CATEGORIES_CSV);
-    let (code, unit, kind, label_es) = (
+    let (code, unit, kind) = (
         column(&h, "code"),
         column(&h, "madrid_unit"),
         column(&h, "kz_body_kind"),
-        column(&h, "label_es"),
     );
     let categories = r
         .iter()
         .map(|row| Category {
             code: get(row, code).to_owned(),
-            label_es: get(row, label_es).to_owned(),
             madrid_unit: get(row, unit).to_owned(),
             kz_body_kind: get(row, kind).to_owned(),
         })

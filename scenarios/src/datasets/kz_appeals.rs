@@ -9,14 +9,13 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use super::Context;
+use super::appeal_text;
 use super::codelists::CODELISTS;
 use super::kz_citizens;
-use super::rng::{RecordRng, Weighted};
-use super::text::{
-    CITIZEN_NOISE, KAZAKH_CLOSERS, RUSSIAN_CLOSERS, SMALL_NUMBERS, add_noise, concat, fill,
-    join_sentences, kazakh_bodies, kazakh_openers, numbered, russian_bodies, russian_openers,
-};
+use super::rng::Weighted;
+use super::text::{CITIZEN_NOISE, SMALL_NUMBERS, add_noise, concat, numbered};
 use super::time::{Date, kz_add_working_days, timestamp};
+use super::translit::kazakh_to_latin;
 
 /// An appeal in `kz.appeals`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +58,10 @@ pub struct KzAppealTruth {
     pub priority: String,
     /// True when `addressee_body` differs from `correct_body`.
     pub misrouted: bool,
+    /// True when the recorded category or priority disagrees with what the
+    /// text says, as annotators of real appeals disagree (a few per cent;
+    /// see `appeal_text`).
+    pub relabelled: bool,
 }
 
 const TYPES: &[(&str, f64)] = &[
@@ -120,6 +123,8 @@ const STREETS: &[(&str, &str)] = &[
 const FIRST_DAY: Date = Date::new(2025, 1, 1);
 /// Days appeals are registered on, from [`FIRST_DAY`].
 const DAYS: u64 = 365;
+/// Share of Kazakh appeals written in the 2021 Latin alphabet.
+const LATIN_SHARE: f64 = 0.12;
 /// Working days an appeal's reply may take.
 const REPLY_WORKING_DAYS: u32 = 15;
 
@@ -144,23 +149,6 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
         .map(|n| kz_add_working_days(FIRST_DAY.add_days(n as i64), REPLY_WORKING_DAYS).iso())
         .collect(),
 });
-
-fn priority(rng: &mut RecordRng, kind: &str, category: &str) -> &'static str {
-    if kind == "response" {
-        return "low";
-    }
-    let urgent_prone = matches!(
-        category,
-        "public_safety" | "housing" | "animals" | "public_health"
-    );
-    let roll = rng.unit();
-    match urgent_prone {
-        true if roll < 0.08 => "urgent",
-        _ if roll < 0.25 => "high",
-        _ if roll < 0.75 => "medium",
-        _ => "low",
-    }
-}
 
 /// The top-level region (oblast or city) of a KATO code.
 fn top_region(kato: &str) -> String {
@@ -219,8 +207,21 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
     } else {
         correct_body.clone()
     };
+
+    let drawn = appeal_text::draw(&mut rng, kind, category);
+    let recorded_category = drawn.category;
+    // The body the recorded category names (what the lab scores against).
+    let correct_body = if recorded_category == category {
+        correct_body
+    } else {
+        let kind = lists
+            .categories
+            .iter()
+            .find(|row| row.code == recorded_category)
+            .map_or("akimat", |row| row.kz_body_kind.as_str());
+        concat(&[kind, ":", &region_kato])
+    };
     let misrouted = addressee != correct_body;
-    let priority = priority(&mut rng, kind, category);
 
     let kazakh = kz_citizens::is_kazakh_given_name(applicant.given_name_kk) && rng.chance(0.6);
     let language = if kazakh { "kk" } else { "ru" };
@@ -244,50 +245,42 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
         }
     };
 
-    let (street_ru, street_kk) = *rng.pick(STREETS);
-    let n = SMALL_NUMBERS[(2 + rng.below(10)) as usize];
-    let (city_ru, city_kk) = region.map_or(("Алматы", "Алматы"), |region| {
-        (region.center_ru.as_str(), region.center_kk.as_str())
-    });
-    let mut body = String::new();
-    let (openers, closers, template) = if kazakh {
-        (
-            kazakh_openers(kind),
-            KAZAKH_CLOSERS,
-            *rng.pick(kazakh_bodies(category)),
-        )
-    } else {
-        (
-            russian_openers(kind),
-            RUSSIAN_CLOSERS,
-            *rng.pick(russian_bodies(category)),
-        )
-    };
-    let slots = [
-        ("street", if kazakh { street_kk } else { street_ru }),
-        ("city", if kazakh { city_kk } else { city_ru }),
-        ("n", n),
-    ];
-    fill(template, &slots, &mut body);
-    if matches!(priority, "high" | "urgent") && rng.chance(0.6) {
-        body.push(' ');
-        body.push_str(if kazakh {
-            rng.pick::<&str>(&["Шұғыл!", "Өмірге қауіп төніп тұр."])
-        } else {
-            rng.pick::<&str>(&["Срочно!", "Есть угроза жизни.", "Ситуация критическая."])
-        });
-    }
-    let opener = *rng.pick(openers);
-    let closer = *rng.pick(closers);
-    let mut text = String::new();
-    join_sentences(&[opener, body.as_str(), closer], &mut text);
-    add_noise(&mut text, CITIZEN_NOISE, &mut rng);
-
     let day_index = rng.below(DAYS);
     let day = FIRST_DAY.add_days(day_index as i64);
     let hour = tables.hours.sample(&mut rng) as u32;
     let registered_at = timestamp(day, hour, rng.below(60) as u32, rng.below(60) as u32, 5);
     let deadline = tables.deadlines[day_index as usize].clone();
+
+    let (street_ru, street_kk) = *rng.pick(STREETS);
+    let n = SMALL_NUMBERS[(2 + rng.below(12)) as usize];
+    let (city_ru, city_kk) = region.map_or(("Алматы", "Алматы"), |region| {
+        (region.center_ru.as_str(), region.center_kk.as_str())
+    });
+    // An earlier appeal: a date one to four months before this one.
+    let earlier = day.add_days(-(30 + rng.below(90) as i64));
+    let earlier_date = earlier.dotted();
+    let earlier_ref = numbered(
+        if earlier.year < 2025 {
+            "OT-2024-"
+        } else {
+            "OT-2025-"
+        },
+        1 + rng.below(index.max(1) + 5000),
+        7,
+    );
+    let slots = [
+        ("street", if kazakh { street_kk } else { street_ru }),
+        ("city", if kazakh { city_kk } else { city_ru }),
+        ("n", n),
+        ("date", earlier_date.as_str()),
+        ("ref", earlier_ref.as_str()),
+    ];
+    let mut text = appeal_text::grammar(language).compose(&drawn.spec, &slots, &mut rng);
+    add_noise(&mut text, CITIZEN_NOISE, &mut rng);
+    // Since 2021 some applicants write Kazakh in the Latin alphabet.
+    if kazakh && rng.chance(LATIN_SHARE) {
+        text = kazakh_to_latin(&text);
+    }
 
     let appeal = KzAppeal {
         id: numbered("OT-2025-", index + 1, 7),
@@ -304,10 +297,11 @@ pub(crate) fn generate(context: &Context, index: u64) -> (KzAppeal, KzAppealTrut
     };
     let truth = KzAppealTruth {
         id: appeal.id.clone(),
-        category: category.to_owned(),
+        category: recorded_category.to_owned(),
         correct_body,
-        priority: priority.to_owned(),
+        priority: drawn.priority.code().to_owned(),
         misrouted,
+        relabelled: drawn.relabelled,
     };
     (appeal, truth)
 }

@@ -9,14 +9,12 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use super::Context;
+use super::appeal_text;
 use super::codelists::CODELISTS;
 use super::madrid_residents::{district_and_barrio, streets_of};
 use super::record::quoted;
-use super::rng::{RecordRng, Weighted};
-use super::text::{
-    CITIZEN_NOISE, SMALL_NUMBERS, SPANISH_CLOSERS, SPANISH_FILLERS, add_noise, concat, fill,
-    join_sentences, numbered, spanish_bodies, spanish_openers,
-};
+use super::rng::Weighted;
+use super::text::{CITIZEN_NOISE, SMALL_NUMBERS, add_noise, concat, numbered};
 use super::time::{Date, madrid_offset_hours, timestamp};
 
 /// A request in `madrid.requests`.
@@ -68,6 +66,9 @@ pub struct MadridRequestTruth {
     pub prioridad: String,
     /// True when `unidad_destino` differs from `unidad_responsable`.
     pub mal_dirigida: bool,
+    /// True when the recorded category or priority disagrees with what the
+    /// text says (annotator disagreement; see `appeal_text`).
+    pub reetiquetada: bool,
 }
 
 /// Avisos service catalogue: (code, name, category).
@@ -198,22 +199,21 @@ fn push_title_case_via(tipo_via: &str, out: &mut String) {
     }
 }
 
-fn priority(rng: &mut RecordRng, tipo: &str, category: &str) -> &'static str {
-    if tipo == "felicitacion" {
-        return "baja";
-    }
-    let urgent_prone = matches!(
-        category,
-        "public_safety" | "traffic_parking" | "roads" | "green_areas" | "public_health"
-    );
-    let roll = rng.unit();
-    match (tipo, urgent_prone) {
-        ("aviso", true) if roll < 0.10 => "urgente",
-        ("aviso", true) if roll < 0.40 => "alta",
-        (_, true) if roll < 0.04 => "urgente",
-        (_, _) if roll < 0.22 => "alta",
-        (_, _) if roll < 0.70 => "media",
-        _ => "baja",
+/// Share of Avisos whose citizen picked another service than the one the
+/// text describes.
+const WRONG_SERVICE_SHARE: f64 = 0.2;
+
+/// The unit responsible for `category` in `district` (district boards,
+/// `JMD-<district>`, for their own matters and unknown categories).
+fn unit_of(category: &str, district: &str) -> String {
+    let unit = CODELISTS
+        .categories
+        .iter()
+        .find(|row| row.code == category)
+        .map(|row| row.madrid_unit.as_str());
+    match unit {
+        Some("JMD") | None => concat(&["JMD-", district]),
+        Some(unit) => unit.to_owned(),
     }
 }
 
@@ -233,15 +233,11 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
             SYR_CATEGORY_WEIGHTS[tables.syr_categories.sample(&mut rng)].0,
         )
     };
-    let category_row = lists.categories.iter().find(|row| row.code == category);
     let (district_index, barrio_index) = district_and_barrio(&mut rng);
     let district = &lists.districts[district_index];
     let barrio = &lists.barrios[barrio_index];
 
-    let responsible = match category_row.map(|row| row.madrid_unit.as_str()) {
-        Some("JMD") | None => concat(&["JMD-", &district.code]),
-        Some(unit) => unit.to_owned(),
-    };
+    let responsible = unit_of(category, &district.code);
     let misdirected = rng.chance(0.11);
     let destination = if misdirected {
         let others: Vec<&str> = lists
@@ -254,7 +250,6 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
     } else {
         responsible.clone()
     };
-    let prioridad = priority(&mut rng, tipo, category);
 
     // Address: always for avisos, sometimes for the rest.
     let (tipo_via, nombre_via) = *rng.pick(streets_of(&district.code));
@@ -270,76 +265,47 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
         ((lon + rng.uniform(-0.015, 0.015)) * 1e5).round() / 1e5,
     );
 
+    // What the text says, and the labels recorded for it.
+    let drawn = appeal_text::draw(&mut rng, tipo, category);
+    let recorded_category = drawn.category;
+    let responsible = if recorded_category == category {
+        responsible
+    } else {
+        unit_of(recorded_category, &district.code)
+    };
+    // Citizens pick the wrong Avisos service now and then.
+    let service = match service {
+        Some(_) if rng.chance(WRONG_SERVICE_SHARE) => {
+            let (code, name, _) = *rng.pick(AVISOS);
+            Some((code, name))
+        }
+        service => service,
+    };
+
     // Text.
-    let n_text = SMALL_NUMBERS[(2 + rng.below(12)) as usize];
+    let day = FIRST_DAY.add_days(rng.below(365) as i64);
+    let earlier = day.add_days(-(30 + rng.below(150) as i64));
+    let earlier_date = earlier.dotted();
+    let earlier_ref = numbered(
+        if earlier.year < 2025 {
+            "MAD-2024-"
+        } else {
+            "MAD-2025-"
+        },
+        1 + rng.below(index.max(1) + 5000),
+        7,
+    );
     let slots = [
         ("via", via.as_str()),
         ("barrio", barrio.name.as_str()),
-        ("n", n_text),
+        ("n", SMALL_NUMBERS[(2 + rng.below(12)) as usize]),
+        ("date", earlier_date.as_str()),
+        ("ref", earlier_ref.as_str()),
     ];
-    let mut body = String::new();
-    let label = category_row.map_or("el servicio", |row| row.label_es.as_str());
-    match tipo {
-        "felicitacion" => fill(
-            rng.pick::<&str>(&[
-                "Gracias al servicio de {label} por resolver lo de {via} tan rápido.",
-                "Quiero agradecer la atención del personal de {label} en {barrio}.",
-                "Enhorabuena por el trabajo en {via}, ha quedado muy bien.",
-            ]),
-            &[
-                ("label", &label.to_lowercase()),
-                ("via", &via),
-                ("barrio", &barrio.name),
-            ],
-            &mut body,
-        ),
-        "peticion_informacion" if rng.chance(0.6) => fill(
-            rng.pick::<&str>(&[
-                "Quisiera saber cómo solicitar {label} en {barrio}.",
-                "¿Dónde puedo consultar el estado de mi expediente de {label}?",
-                "Necesito información sobre {label}, ¿qué documentación hace falta?",
-            ]),
-            &[("label", &label.to_lowercase()), ("barrio", &barrio.name)],
-            &mut body,
-        ),
-        _ => fill(
-            rng.pick::<&str>(spanish_bodies(category)),
-            &slots,
-            &mut body,
-        ),
-    }
-    if matches!(prioridad, "alta" | "urgente") && rng.chance(0.6) {
-        body.push(' ');
-        body.push_str(rng.pick::<&str>(&[
-            "Es urgente.",
-            "Hay peligro para los peatones.",
-            "Puede haber un accidente en cualquier momento.",
-            "URGENTE por favor.",
-        ]));
-    }
-    let opener = *rng.pick(spanish_openers(tipo));
-    let closer = *rng.pick(SPANISH_CLOSERS);
-    let n_fillers = match rng.below(10) {
-        0..=5 => 0,
-        6..=8 => 1,
-        _ => 3,
-    };
-    let mut parts = vec![opener, body.as_str()];
-    for _ in 0..n_fillers {
-        parts.push(*rng.pick(SPANISH_FILLERS));
-    }
-    parts.push(closer);
-    let mut texto = String::new();
-    if rng.chance(0.06) {
-        // Very short messages happen too.
-        texto.push_str(&body[..body.char_indices().nth(40).map_or(body.len(), |(at, _)| at)]);
-    } else {
-        join_sentences(&parts, &mut texto);
-    }
+    let mut texto = appeal_text::grammar("es").compose(&drawn.spec, &slots, &mut rng);
     add_noise(&mut texto, CITIZEN_NOISE, &mut rng);
 
     // Timestamps.
-    let day = FIRST_DAY.add_days(rng.below(365) as i64);
     let hour = tables.hours.sample(&mut rng) as u32;
     let (minute, second) = (rng.below(60) as u32, rng.below(60) as u32);
     let registered = timestamp(day, hour, minute, second, madrid_offset_hours(day, hour));
@@ -383,6 +349,7 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
         )
     };
 
+    let mal_dirigida = destination != responsible;
     let request = MadridRequest {
         id: numbered("MAD-2025-", index + 1, 7),
         tipo: tipo.to_owned(),
@@ -404,8 +371,9 @@ pub(crate) fn generate(context: &Context, index: u64) -> (MadridRequest, MadridR
         id: request.id.clone(),
         categoria: category.to_owned(),
         unidad_responsable: responsible,
-        prioridad: prioridad.to_owned(),
-        mal_dirigida: misdirected,
+        prioridad: drawn.priority.spanish().to_owned(),
+        mal_dirigida,
+        reetiquetada: drawn.relabelled,
     };
     (request, truth)
 }

@@ -19,6 +19,7 @@
 //! assert!(first.is_some_and(|generated| generated.record.id().starts_with("KZ-")));
 //! ```
 
+mod appeal_text;
 mod codelists;
 pub mod ids;
 mod kz_air;

@@ -69,6 +69,25 @@ impl Date {
         out
     }
 
+    /// `DD.MM.YYYY`, as people write dates in Kazakhstan and Spain.
+    pub(crate) fn dotted(self) -> String {
+        let mut out = String::with_capacity(10);
+        match u32::try_from(self.year) {
+            Ok(year) if year <= 9999 && self.month <= 99 && self.day <= 99 => {
+                push_digits(&mut out, self.day, 2);
+                out.push('.');
+                push_digits(&mut out, self.month, 2);
+                out.push('.');
+                push_digits(&mut out, year, 4);
+            }
+            _ => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{:02}.{:02}.{:04}", self.day, self.month, self.year);
+            }
+        }
+        out
+    }
+
     /// Appends `YYYY-MM-DD` (what `format!("{:04}-{:02}-{:02}")` gives,
     /// without the formatting machinery: generators call this per record).
     pub(crate) fn push_iso(self, out: &mut String) {

@@ -1,34 +1,11 @@
-//! Small helpers the reference agents share: text folding and stems,
+//! Small helpers the reference agents share: text folding and stems (from
+//! `govlab-textmodel`),
 //! Kazakh Latin (2021) → Cyrillic, and typed access to JSON payload fields.
 
 use govlab_sdk::AgentError;
 use govlab_sdk::serde_json::Value;
 
-/// Lower case with Spanish accents and `ё` folded, so noisy text compares.
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|ch| match ch {
-            'á' | 'à' => 'a',
-            'é' => 'e',
-            'í' => 'i',
-            'ó' => 'o',
-            'ú' | 'ü' => 'u',
-            'ñ' => 'n',
-            'ё' => 'е',
-            other => other,
-        })
-        .collect()
-}
-
-/// The stems (first six letters) of the words of at least four letters.
-pub fn stems(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|ch: char| !ch.is_alphabetic())
-        .filter(|word| word.chars().count() >= 4)
-        .map(|word| word.chars().take(6).collect())
-        .collect()
-}
+pub use govlab_textmodel::{fold, stems};
 
 /// Whether `ch` is a letter of the Cyrillic block.
 fn is_cyrillic(ch: char) -> bool {
@@ -214,15 +191,6 @@ pub fn object_field<'a>(value: &'a Value, key: &str) -> Result<&'a Value, AgentE
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stems_fold_accents_and_case() {
-        assert_eq!(
-            stems("Contaminación ALTA en Madrid"),
-            vec!["contam", "alta", "madrid"]
-        );
-        assert_eq!(fold("Ёлка"), "елка");
-    }
 
     /// `(Cyrillic, Latin)`: the Latin side is the host adapters'
     /// `transliterate(Scheme::KazakhLatin2021, …)` of the Cyrillic side

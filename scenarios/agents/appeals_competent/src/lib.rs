@@ -1,7 +1,8 @@
 //! `appeals-triage` competent agent: the rules of the `appeals_rules`
-//! crate (category from keyword stems learnt on the practice split and
-//! Madrid's Avisos service codes, responsible body from category and
-//! region, misrouting, urgency markers, a reply marked as AI-generated).
+//! crate — the practice-trained category model applied to the first issue
+//! only, routing by category and region, misrouting, the description's
+//! priority rule over the evidence in the text, a reply marked as
+//! AI-generated.
 
 use govlab_sdk::serde_json::Value;
 use govlab_sdk::{Agent, AgentError};

@@ -1,16 +1,41 @@
-//! The competent `appeals-triage` rules, shared by the `appeals_competent`
-//! reference agent and the `name_biased` test agent (which changes their
-//! priorities on purpose): classifies the category from keyword stems
-//! learnt on the practice split (and Madrid's Avisos service codes),
-//! derives the responsible body from the category and region, flags a
-//! mismatch with the addressee as misrouted, reads urgency markers, and
-//! drafts a short reply marked as AI-generated. Kazakh text in the 2021
-//! Latin alphabet is read back in Cyrillic first.
+//! The `appeals-triage` know-how the reference agents share: the
+//! bag-of-words models trained on the practice split (`models/`, written
+//! by `govlab-scenarios`' `learned` module), routing by category and
+//! region, and the competent triage used by `appeals_competent` and
+//! `name_biased` (which changes its priorities on purpose).
+//!
+//! The competent triage reads Kazakh Latin back in Cyrillic, keeps the
+//! first issue (what follows "кроме того", "сонымен қатар", "además"… is a
+//! second issue), classifies it with the category model, routes it, flags
+//! a mismatch with the addressee as misrouted, reads the evidence the
+//! scenario description names (a danger, vulnerable persons, harm done, an
+//! earlier unanswered appeal) and applies its priority rule, and drafts a
+//! reply marked as AI-generated.
 
-mod keywords;
+mod evidence;
 
 use govlab_sdk::AgentError;
 use govlab_sdk::serde_json::{Value, json};
+use govlab_textmodel::{Model, appeal_features};
+
+pub use evidence::{Evidence, Gravity};
+
+/// The category model's bytes.
+const CATEGORY_MODEL: &[u8] = include_bytes!("../models/category.bin");
+/// The priority model's bytes.
+const PRIORITY_MODEL: &[u8] = include_bytes!("../models/priority.bin");
+
+/// The category model trained on the practice split.
+pub fn category_model() -> Result<Model, AgentError> {
+    Model::from_bytes(CATEGORY_MODEL)
+        .map_err(|err| AgentError::internal(format!("category model: {err}")))
+}
+
+/// The priority model trained on the practice split.
+pub fn priority_model() -> Result<Model, AgentError> {
+    Model::from_bytes(PRIORITY_MODEL)
+        .map_err(|err| AgentError::internal(format!("priority model: {err}")))
+}
 
 /// `(category, Madrid unit, Kazakh body kind)`, from `appeal_categories.csv`.
 const CATEGORIES: &[(&str, &str, &str)] = &[
@@ -34,59 +59,114 @@ const CATEGORIES: &[(&str, &str, &str)] = &[
     ("animals", "OA-MSA", "akimat"),
 ];
 
-/// Madrid's Avisos service codes and their categories.
-const AVISOS: &[(&str, &str)] = &[
-    ("AV-CALZADA", "roads"),
-    ("AV-ACERA", "roads"),
-    ("AV-ALUMBRADO", "street_lighting"),
-    ("AV-CONTENEDOR", "waste_cleaning"),
-    ("AV-LIMPIEZA", "waste_cleaning"),
-    ("AV-MUEBLES", "waste_cleaning"),
-    ("AV-ARBOL", "green_areas"),
-    ("AV-VEHICULO", "traffic_parking"),
-    ("AV-SEMAFORO", "traffic_parking"),
-    ("AV-ANIMAL", "animals"),
-    ("AV-PLAGA", "public_health"),
-];
-
-/// Phrases citizens add when something is urgent.
-const URGENCY: &[&str] = &[
-    "urgente",
-    "peligro",
-    "accidente",
-    "срочно",
-    "угроза жизни",
-    "критическ",
-    "шұғыл",
-    "өмірге қауіп",
-];
-
-/// The category whose stems the text matches most (ties: the earlier one).
-fn classify(language: &str, text: &str) -> Option<&'static str> {
-    let stems = agent_kit::stems(text);
-    let mut best: Option<(&'static str, usize)> = None;
-    for (lang, category, keywords) in keywords::KEYWORDS {
-        if *lang != language {
-            continue;
-        }
-        let hits = stems
-            .iter()
-            .filter(|stem| keywords.contains(&stem.as_str()))
-            .count();
-        if hits > 0 && best.is_none_or(|(_, most)| hits > most) {
-            best = Some((category, hits));
-        }
-    }
-    best.map(|(category, _)| category)
+/// What the triage reads from a case.
+pub struct Appeal<'a> {
+    /// The whole payload.
+    pub case: &'a Value,
+    /// The appeal or request record.
+    pub record: &'a Value,
+    /// A Madrid request (else a Kazakh appeal).
+    pub madrid: bool,
+    /// `kk`, `ru` or `es`.
+    pub language: &'a str,
+    /// The applicant's text.
+    pub text: &'a str,
+    /// The body it was sent to.
+    pub addressee: &'a str,
+    /// The appeal type (`type` or `tipo`).
+    pub kind: &'a str,
 }
 
-fn priority(urgent_prone: bool, marked: bool, calm: bool) -> &'static str {
-    match (calm, marked, urgent_prone) {
-        (true, _, _) => "low",
-        (_, true, true) => "urgent",
-        (_, true, false) => "high",
-        _ => "medium",
+impl<'a> Appeal<'a> {
+    /// Reads the fields of an `appeals-triage` case.
+    pub fn read(case: &'a Value) -> Result<Appeal<'a>, AgentError> {
+        let record = agent_kit::object_field(case, "record")?;
+        let madrid = agent_kit::str_field(case, "source")? == "madrid.requests";
+        let field = |key: &str| record.get(key).and_then(Value::as_str).unwrap_or_default();
+        Ok(if madrid {
+            Appeal {
+                case,
+                record,
+                madrid,
+                language: "es",
+                text: agent_kit::str_field(record, "texto")?,
+                addressee: agent_kit::str_field(record, "unidad_destino")?,
+                kind: field("tipo"),
+            }
+        } else {
+            Appeal {
+                case,
+                record,
+                madrid,
+                language: agent_kit::str_field(record, "language")?,
+                text: agent_kit::str_field(record, "text")?,
+                addressee: agent_kit::str_field(record, "addressee_body")?,
+                kind: field("type"),
+            }
+        })
     }
+
+    /// The body responsible for `category` where this appeal comes from.
+    pub fn route(&self, category: &str) -> Result<String, AgentError> {
+        let (_, unit, kind) = CATEGORIES
+            .iter()
+            .find(|(code, _, _)| *code == category)
+            .copied()
+            .unwrap_or(("", "DG-ATC", "akimat"));
+        Ok(if self.madrid {
+            let district = agent_kit::str_field(self.record, "cod_distrito")?;
+            if unit == "JMD" {
+                format!("JMD-{district}")
+            } else {
+                unit.to_owned()
+            }
+        } else {
+            format!(
+                "{kind}:{}",
+                agent_kit::str_field(self.record, "region_kato")?
+            )
+        })
+    }
+
+    /// The decision for a category and priority.
+    pub fn decision(&self, category: &str, priority: &str) -> Result<Value, AgentError> {
+        let body = self.route(category)?;
+        Ok(json!({
+            "category": category,
+            "responsible_body": body,
+            "priority": priority,
+            "misrouted": self.addressee != body,
+            "reply_draft": reply(self.language),
+        }))
+    }
+}
+
+/// Phrases that introduce a second, different issue (folded).
+const SECOND_ISSUE: &[&str] = &[
+    "кроме того",
+    "также хочу сообщить",
+    "и еще один вопрос",
+    "пользуясь случаем",
+    "отдельно прошу обратить",
+    "отдельно обращаю",
+    "сонымен катар",
+    "тагы бир масе",
+    "айта кетейин",
+    "коса айтайын",
+    "ademas,",
+    "aprovecho para comentar",
+    "por otro lado",
+    "otra cosa:",
+];
+
+/// The text up to the first phrase that opens a second issue.
+fn first_issue(folded: &str) -> &str {
+    let cut = SECOND_ISSUE
+        .iter()
+        .filter_map(|marker| folded.find(marker))
+        .min()
+        .unwrap_or(folded.len());
+    &folded[..cut]
 }
 
 fn reply(language: &str) -> Value {
@@ -106,82 +186,42 @@ fn reply(language: &str) -> Value {
 
 /// The competent decision on an `appeals-triage` case.
 pub fn triage(case: &Value) -> Result<Value, AgentError> {
-    let record = agent_kit::object_field(case, "record")?;
-    let source = agent_kit::str_field(case, "source")?;
-    let madrid = source == "madrid.requests";
-    let (text, language, addressee) = if madrid {
-        (
-            agent_kit::str_field(record, "texto")?,
-            "es",
-            agent_kit::str_field(record, "unidad_destino")?,
-        )
-    } else {
-        (
-            agent_kit::str_field(record, "text")?,
-            agent_kit::str_field(record, "language")?,
-            agent_kit::str_field(record, "addressee_body")?,
-        )
-    };
+    let appeal = Appeal::read(case)?;
     // Kazakh appeals may come in the 2021 Latin alphabet: read them in
-    // Cyrillic, the script of the keyword stems and urgency markers.
-    let text = agent_kit::kazakh_cyrillic(language, text);
-    let text = text.as_ref();
-    let from_service = record
-        .get("service_code")
-        .and_then(Value::as_str)
-        .and_then(|code| {
-            AVISOS
-                .iter()
-                .find(|(av, _)| *av == code)
-                .map(|(_, category)| *category)
-        });
-    let category = from_service
-        .or_else(|| classify(language, text))
-        .unwrap_or("citizen_services");
-    let (_, unit, kind) = CATEGORIES
-        .iter()
-        .find(|(code, _, _)| *code == category)
-        .copied()
-        .unwrap_or(("", "DG-ATC", "akimat"));
-    let body = if madrid {
-        let district = agent_kit::str_field(record, "cod_distrito")?;
-        if unit == "JMD" {
-            format!("JMD-{district}")
-        } else {
-            unit.to_owned()
-        }
-    } else {
-        format!("{kind}:{}", agent_kit::str_field(record, "region_kato")?)
-    };
-    let folded = agent_kit::fold(text);
-    let marked = URGENCY.iter().any(|marker| folded.contains(marker));
-    let priority = if madrid {
-        let tipo = record
-            .get("tipo")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let prone = tipo == "aviso"
-            && matches!(
-                category,
-                "public_safety" | "traffic_parking" | "roads" | "green_areas" | "public_health"
-            );
-        priority(prone, marked, tipo == "felicitacion")
-    } else {
-        let kind = record
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let prone = matches!(
-            category,
-            "public_safety" | "housing" | "animals" | "public_health"
-        );
-        priority(prone, marked, kind == "response")
-    };
-    Ok(json!({
-        "category": category,
-        "responsible_body": body,
-        "priority": priority,
-        "misrouted": addressee != body,
-        "reply_draft": reply(language),
-    }))
+    // Cyrillic, the script the models and the evidence phrases use.
+    let text = agent_kit::kazakh_cyrillic(appeal.language, appeal.text);
+    let folded = govlab_textmodel::fold(&text);
+    // Classify the first issue only, with the structured fields.
+    let mut first = case.clone();
+    let key = if appeal.madrid { "texto" } else { "text" };
+    if let Some(record) = first.get_mut("record").and_then(Value::as_object_mut) {
+        record.insert(key.to_owned(), Value::from(first_issue(&folded)));
+    }
+    let category = category_model()?
+        .predict(&appeal_features(&first))
+        .to_owned();
+    let gravity = Gravity::of(appeal.kind);
+    let priority = Evidence::read(&folded).priority(gravity);
+    appeal.decision(&category, priority)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_first_issue_ends_where_a_second_one_starts() {
+        let text = govlab_textmodel::fold("Hay un bache. Además, las farolas no van.");
+        assert_eq!(first_issue(&text), "hay un bache. ");
+        assert_eq!(first_issue("solo un tema"), "solo un tema");
+    }
+
+    #[test]
+    fn the_embedded_models_load() {
+        let category = category_model().unwrap();
+        assert_eq!(category.classes().len(), CATEGORIES.len());
+        let priority = priority_model().unwrap();
+        assert_eq!(priority.classes(), ["high", "low", "medium", "urgent"]);
+    }
 }
