@@ -1453,7 +1453,7 @@ mod tests {
     #[test]
     fn the_first_cases_of_every_scenario_are_pinned() {
         let pinned = [
-            ("appeals-triage", "7ca10b01085d9bce"),
+            ("appeals-triage", "dfe6ecd6963a584b"),
             ("family-support", "04f577e4f6c2bcb1"),
             ("cross-border-residency", "beb2da52460dcd79"),
             ("air-quality-alerts", "fe036cce029a1101"),

@@ -198,8 +198,8 @@ impl Evidence {
         };
         Evidence {
             hazard: rng.chance(hazard * scale),
-            vulnerable: rng.chance(0.28 * scale),
-            harm: rng.chance(0.14 * scale),
+            vulnerable: rng.chance(0.32 * scale),
+            harm: rng.chance(0.16 * scale),
             repeated: rng.chance(if complaint { 0.35 } else { 0.15 } * scale),
         }
     }
@@ -372,7 +372,7 @@ impl Grammar {
             let mut text = String::new();
             self.expand_one(list, slots, rng, &mut text);
             evidence.push(text);
-        } else if spec.gravity != Gravity::Thanks && rng.chance(0.07) {
+        } else if spec.gravity != Gravity::Thanks && rng.chance(0.12) {
             evidence.push(self.expanded(&self.calm, slots, rng));
         }
         if spec.evidence.vulnerable {
@@ -611,6 +611,65 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// How many texts a template gives (a slot counts once).
+    fn variants(template: &str) -> u128 {
+        let mut total = 1u128;
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let group = &rest[open..];
+            let Some(close) = closing(group) else { break };
+            let choices = alternatives(&group[1..close]);
+            if choices.len() > 1 {
+                total = total.saturating_mul(choices.iter().map(|choice| variants(choice)).sum());
+            }
+            rest = &group[close + 1..];
+        }
+        total
+    }
+
+    #[test]
+    fn every_category_has_many_issue_texts_in_every_language() {
+        let mut table = String::new();
+        for &(language, _) in SOURCES {
+            let grammar = grammar(language);
+            let mut counts: Vec<(u128, &str)> = grammar
+                .issues
+                .iter()
+                .map(|(category, list)| (list.iter().map(|t| variants(t)).sum(), category.as_str()))
+                .collect();
+            counts.sort();
+            let (fewest, category) = counts[0];
+            let median = counts[counts.len() / 2].0;
+            table.push_str(&format!(
+                "{language}: issue texts per category: fewest {fewest} ({category}), median {median}\n"
+            ));
+            assert!(fewest >= 16, "{table}");
+        }
+        eprintln!("{table}");
+    }
+
+    #[test]
+    fn generated_texts_rarely_repeat() {
+        use crate::datasets::{Dataset, GenConfig, PRACTICE_SEED, Record, Split, generate};
+        const RECORDS: u64 = 20_000;
+        for dataset in [Dataset::KzAppeals, Dataset::MadridRequests] {
+            let config = GenConfig::new(dataset, Split::Practice, PRACTICE_SEED);
+            let texts: std::collections::HashSet<String> = (0..RECORDS)
+                .map(|index| match generate(&config, index).record {
+                    Record::KzAppeal(appeal) => appeal.text,
+                    Record::MadridRequest(request) => request.texto,
+                    _ => String::new(),
+                })
+                .collect();
+            let ratio = texts.len() as f64 / RECORDS as f64;
+            eprintln!(
+                "{}: {ratio:.3} of {RECORDS} texts are distinct",
+                dataset.name()
+            );
+            assert!(ratio > 0.95, "{}: {ratio}", dataset.name());
         }
     }
 
