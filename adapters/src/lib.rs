@@ -9,7 +9,11 @@
 //! - Mapping specs are TOML files in `adapters/mappings/` (one per
 //!   direction; format in [`spec`]), compiled once into execution plans.
 //! - Code lists are CSV files in `adapters/codelists/` ([`codelists`]).
-//! - Schemas (JSON Schema 2020-12) are in `adapters/schemas/`.
+//! - Schemas (JSON Schema 2020-12) are in `adapters/schemas/`: the
+//!   canonical model, and source layouts that are not govlab datasets
+//!   (`sources/madrid.open311`: Madrid's Avisos as Open311 GeoReport v2
+//!   JSON, mapped one way to `canonical.appeal` and from there to any appeal
+//!   schema).
 //!
 //! ```
 //! use govlab_adapters::Adapters;

@@ -113,6 +113,10 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../scenarios/schemas/madrid.air.schema.json"),
     ),
     (
+        "madrid.open311",
+        include_str!("../schemas/sources/madrid.open311.schema.json"),
+    ),
+    (
         "kz.citizen",
         include_str!("../../scenarios/schemas/kz.citizens.schema.json"),
     ),
@@ -171,6 +175,10 @@ const SPEC_FILES: &[(&str, &str)] = &[
     (
         "mappings/appeal_to_madrid_request.toml",
         include_str!("../mappings/appeal_to_madrid_request.toml"),
+    ),
+    (
+        "mappings/madrid_open311_to_appeal.toml",
+        include_str!("../mappings/madrid_open311_to_appeal.toml"),
     ),
     (
         "mappings/kz_appeal_to_appeal.toml",

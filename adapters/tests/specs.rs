@@ -40,7 +40,7 @@ fn malformed_specs_report_file_line_and_reason() {
 fn shipped_specs_load_from_disk() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings");
     let adapters = Adapters::with_mapping_dir(&dir).unwrap();
-    assert_eq!(adapters.mappings().len(), 12);
+    assert_eq!(adapters.mappings().len(), 13);
     assert!(
         adapters
             .mappings()
