@@ -132,6 +132,9 @@ impl Default for LimitsConfig {
 /// open at once, `max_connections_per_ip` of them from one address. A
 /// connection over a cap is answered `503` and closed at once. The total
 /// cap is lowered, with a warning, to fit the process's open-files limit.
+/// A request body must arrive within `body_read_timeout_ms` plus one second
+/// per `body_min_bytes_per_sec` bytes it declares (its `Content-Length`),
+/// so a client that trickles a body cannot hold a connection and a handler.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
@@ -145,6 +148,12 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Open connections from one client address (default 64).
     pub max_connections_per_ip: usize,
+    /// Time to receive a request body, before the allowance for its size,
+    /// milliseconds (default 30,000).
+    pub body_read_timeout_ms: u64,
+    /// The slowest body transfer allowed beyond `body_read_timeout_ms`,
+    /// bytes per second (default 65,536: a 32 MiB upload gets 9 minutes).
+    pub body_min_bytes_per_sec: u64,
 }
 
 impl Default for ServerConfig {
@@ -154,6 +163,8 @@ impl Default for ServerConfig {
             idle_timeout_ms: 60_000,
             max_connections: 1024,
             max_connections_per_ip: 64,
+            body_read_timeout_ms: 30_000,
+            body_min_bytes_per_sec: 65_536,
         }
     }
 }

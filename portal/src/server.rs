@@ -1,7 +1,8 @@
 //! The HTTP server under [`crate::serve`]: accepts connections under a
 //! total and a per-address cap, gives each connection a deadline to send
-//! its request head, and closes connections that go idle, so slow or
-//! greedy clients cannot hold the portal's descriptors.
+//! its request head and each request a deadline to send its body, and
+//! closes connections that go idle, so slow or greedy clients cannot hold
+//! the portal's descriptors or handlers.
 //!
 //! HTTP/1.1 through hyper's connection builder (axum's `serve` exposes no
 //! header timeout). The caps and timeouts are [`ServerConfig`]'s.
@@ -37,6 +38,76 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// What a connection over a cap is told before it is closed.
 const OVER_CAP_RESPONSE: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\n\
 content-length: 0\r\nconnection: close\r\n\r\n";
+
+/// How long a request may take to send its body: the base timeout plus
+/// one second per `body_min_bytes_per_sec` bytes its `Content-Length`
+/// declares (none for a chunked body: it gets the base alone).
+fn body_deadline(config: &ServerConfig, headers: &hyper::HeaderMap) -> Duration {
+    let declared = headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok())
+        .unwrap_or(0);
+    let allowance_ms = declared.saturating_mul(1000) / config.body_min_bytes_per_sec.max(1);
+    Duration::from_millis(
+        config
+            .body_read_timeout_ms
+            .max(1)
+            .saturating_add(allowance_ms),
+    )
+}
+
+/// A request body that fails once its deadline passes, so a client that
+/// trickles a body a byte at a time (never idle, never done) cannot hold a
+/// connection and a handler; the handler sees a body error and answers.
+struct DeadlineBody<B> {
+    inner: B,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl<B> DeadlineBody<B> {
+    fn new(inner: B, within: Duration) -> DeadlineBody<B> {
+        DeadlineBody {
+            inner,
+            deadline: Box::pin(tokio::time::sleep(within)),
+        }
+    }
+}
+
+/// The error a body whose deadline passed reports.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+struct BodyTooSlow;
+
+impl<B> http_body::Body for DeadlineBody<B>
+where
+    B: http_body::Body + Unpin,
+    B::Error: Into<axum::BoxError>,
+{
+    type Data = B::Data;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if self.inner.is_end_stream() {
+            return Pin::new(&mut self.inner).poll_frame(cx).map_err(Into::into);
+        }
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(Box::new(BodyTooSlow))));
+        }
+        Pin::new(&mut self.inner).poll_frame(cx).map_err(Into::into)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
 
 /// Open connections, in all and per client address.
 #[derive(Debug)]
@@ -282,10 +353,13 @@ async fn connection(
     });
     let in_flight = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&in_flight);
+    let body_config = config.clone();
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(remote));
         let guard = InFlight::new(&counter);
-        let response = router.clone().oneshot(request.map(axum::body::Body::new));
+        let deadline = body_deadline(&body_config, request.headers());
+        let request = request.map(|body| axum::body::Body::new(DeadlineBody::new(body, deadline)));
+        let response = router.clone().oneshot(request);
         async move {
             let response = response.await;
             drop(guard);

@@ -193,6 +193,59 @@ async fn idle_kept_alive_connections_are_closed() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_trickled_a_byte_at_a_time_is_cut_at_its_deadline() {
+    let served = serve(|c| {
+        c.server.header_read_timeout_ms = 30_000;
+        c.server.idle_timeout_ms = 30_000;
+        c.server.body_read_timeout_ms = 500;
+    })
+    .await;
+    let mut stream = TcpStream::connect(served.addr).await.expect("connect");
+    // 1,000 bytes declared: 15 ms of allowance at 65,536 bytes/s.
+    stream
+        .write_all(
+            b"POST /login HTTP/1.1\r\nHost: portal\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 1000\r\n\r\nuser=",
+        )
+        .await
+        .expect("head");
+    // A byte every 100 ms: never idle, and 100 s to finish.
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while started.elapsed() < Duration::from_secs(10) {
+        if stream.write_all(b"a").await.is_err() {
+            break;
+        }
+        match tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => break,
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+        if !answer.is_empty() {
+            break;
+        }
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "the trickled body held the request for {elapsed:?}"
+    );
+    // Not refused for another reason before the body was read.
+    assert!(
+        elapsed >= Duration::from_millis(400),
+        "answered before the body deadline ({elapsed:?}): {}",
+        String::from_utf8_lossy(&answer)
+    );
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.is_empty() || text.starts_with("HTTP/1.1 4"),
+        "a cut body is answered 4xx (or the connection closed): {text}"
+    );
+}
+
 // ---- uploads: authorised before the body is read -------------------------
 
 /// A request body that sends `first` and then never another byte, counting
