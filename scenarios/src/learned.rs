@@ -1,8 +1,9 @@
 //! The models the reference learned agent carries: bag-of-words
 //! classifiers of an appeal's category and priority (`govlab-textmodel`),
 //! trained on the public practice split of `appeals-triage` as any startup
-//! could train them. The agent (`scenarios/agents/appeals_learned`) embeds
-//! their bytes; `scenarios/tests/learned.rs` checks that the committed
+//! could train them. `scenarios/agents/appeals_rules` embeds their bytes
+//! for `appeals_learned` (the models alone) and `appeals_competent` (the
+//! category model on the first issue); `scenarios/tests/learned.rs` checks that the committed
 //! bytes are what training on today's generators gives, so a change to a
 //! generator that moves them is a visible decision.
 
