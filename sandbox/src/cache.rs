@@ -8,6 +8,7 @@ use std::hash::Hasher;
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -135,8 +136,13 @@ fn load_or_create_key(path: &Path) -> Result<[u8; 32], LoadError> {
 }
 
 /// Writes `parts` to `path` atomically (temporary file + rename), mode 0600.
+/// The temporary name is unique per process and per write, so threads (and
+/// processes) compiling the same agent at once never share one: each renames
+/// a whole file into place, and the last rename wins.
 fn write_private(path: &Path, parts: &[&[u8]]) -> Result<(), LoadError> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{write}", std::process::id()));
     let mut file = OpenOptions::new()
         .write(true)
         .create(true)

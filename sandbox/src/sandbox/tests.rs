@@ -540,6 +540,35 @@ fn compiled_code_is_cached_on_disk_privately_and_verified_before_loading() {
 }
 
 #[test]
+fn threads_compiling_the_same_agent_into_one_cache_all_load_it() {
+    // Each thread used to write the same `<file>.tmp<pid>`: one thread's
+    // rename took the file away from under another's, whose load then
+    // failed with "No such file or directory" (seen in CI).
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::new(SandboxConfig {
+        cache_dir: Some(dir.path().join("cache")),
+        ..test_config()
+    })
+    .unwrap();
+    let bytes = agent_bytes(OK);
+    std::thread::scope(|scope| {
+        let loads: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| sandbox.load(&bytes).map(|agent| agent.sha256().to_owned())))
+            .collect();
+        for load in loads {
+            let loaded = load.join().unwrap();
+            assert!(loaded.is_ok(), "{loaded:?}");
+        }
+    });
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path().join("cache"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
 fn sleeping_advances_the_virtual_clock_instead_of_blocking() {
     // `now`, then sleep an hour through `subscribe-duration` + `block`, then
     // `now` again: decides only if the clock moved by at least the hour.
