@@ -26,6 +26,9 @@ use crate::datasets::{self, Dataset, DatasetError, GenConfig, Record, Split, Tru
 use crate::scenario::{Scenario, ScenarioKind};
 use crate::secrecy::EvalKey;
 
+mod air;
+mod residency;
+
 /// The virtual clock of case 0: 2025-07-01T00:00:00Z, in nanoseconds.
 const CLOCK_BASE_UNIX_NS: u64 = 1_751_328_000_000_000_000;
 /// Case clocks spread over 30 days after [`CLOCK_BASE_UNIX_NS`].
@@ -270,14 +273,18 @@ pub struct ResidencyTruth {
     pub expected: Value,
     /// JSON pointers of the identifier fields in the expected record.
     pub identifier_pointers: &'static [&'static str],
+    /// The id of the person's earlier record among the register's search
+    /// results, whose id and identifier the expected record reuses.
+    pub existing_id: Option<String>,
 }
 
 /// Truth of an air-quality window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AirTruth {
-    /// The 72 hour labels of the payload, in order.
+    /// The 48 forecast hour labels of the payload, in order.
     pub times: Vec<String>,
-    /// Indices (24..72) of hours breaking the threshold.
+    /// Indices (0..48) of the forecast hours whose 24-hour mean breaks the
+    /// threshold.
     pub exceedance_hours: BTreeSet<i64>,
     /// Languages every alert must be written in.
     pub languages: Vec<&'static str>,
@@ -579,243 +586,6 @@ impl<'a> Builder<'a> {
         Ok((case_id, payload, CaseTruth::Family(truth)))
     }
 
-    /// Even cases: a Kazakh citizen registering in Madrid; odd cases: a
-    /// Spanish resident of Madrid registering in Kazakhstan. The expected
-    /// record is the adapters' conversion with the registration facts applied.
-    fn residency(&self, index: u64) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
-        let adapters = self
-            .adapters
-            .as_ref()
-            .ok_or_else(|| self.fail(index, "adapters not loaded"))?;
-        let case_id = case_id("CR-", index);
-        let mut rng = CaseRng::new(self.seeds.seed(index) ^ 0x5EED_CA5E);
-        let pair = index / 2;
-        if index.is_multiple_of(2) {
-            // Source: a Kazakh citizen; the Madrid address comes from another
-            // resident record of the split.
-            let source = (0..4)
-                .map(|k| datasets::generate(&self.config(Dataset::KzCitizens), pair * 4 + k).record)
-                .find(|record| matches!(record, Record::KzCitizen(c) if c.citizenship == "KZ"))
-                .ok_or_else(|| self.fail(index, "no Kazakh citizen among four records"))?;
-            let home = datasets::generate(&self.config(Dataset::MadridResidents), pair)
-                .record
-                .to_json();
-            let nie_prefix = *rng.pick(&['Y', 'Z']);
-            let nie_number = rng.below(10_000_000) as u32;
-            let prefix_value = if nie_prefix == 'Y' { 1 } else { 2 };
-            let letter = datasets::ids::dni_letter(prefix_value * 10_000_000 + nie_number);
-            let registration = json!({
-                "id": format!("MR-{:07}", 9_000_000 + pair),
-                "document_type": "NIE",
-                "document_number": format!("{nie_prefix}{nie_number:07}{letter}"),
-                "domicilio": home.get("domicilio").cloned().unwrap_or(Value::Null),
-                "fecha_alta": format!("2025-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28)),
-                // Declared on the padrón form; the Kazakh register has no country of birth.
-                "pais_nacimiento": "KZ",
-            });
-            let source = source.to_json();
-            let mut expected = adapters
-                .convert("kz.citizen", "madrid.resident", &source)
-                .map_err(|err| self.fail(index, format!("adapter: {err}")))?;
-            overlay(&mut expected, &registration);
-            let payload = residency_payload(
-                "kz_to_madrid",
-                "kz.citizen",
-                "madrid.resident",
-                source,
-                registration,
-            );
-            let truth = ResidencyTruth {
-                direction: "kz_to_madrid",
-                target_schema: "madrid.resident",
-                expected,
-                identifier_pointers: &["/document_type", "/document_number"],
-            };
-            Ok((case_id, payload, CaseTruth::Residency(truth)))
-        } else {
-            let source = (0..4)
-                .map(|k| {
-                    datasets::generate(&self.config(Dataset::MadridResidents), pair * 4 + k).record
-                })
-                .find(
-                    |record| matches!(record, Record::MadridResident(r) if r.nacionalidad == "ES"),
-                )
-                .ok_or_else(|| self.fail(index, "no Spanish resident among four records"))?;
-            let Record::MadridResident(resident) = &source else {
-                return Err(self.fail(index, "not a resident record"));
-            };
-            let (year, month, day) = parse_date(&resident.fecha_nacimiento)
-                .ok_or_else(|| self.fail(index, "birth date is not YYYY-MM-DD"))?;
-            let male = resident.sexo == "H";
-            let iin = (0..50)
-                .find_map(|k| {
-                    datasets::ids::make_iin(
-                        year,
-                        month,
-                        day,
-                        male,
-                        9000 + (rng.below(900) as u32) + k,
-                    )
-                })
-                .ok_or_else(|| self.fail(index, "no issuable IIN"))?;
-            let home = datasets::generate(&self.config(Dataset::KzCitizens), pair)
-                .record
-                .to_json();
-            let surname = match &resident.apellido2 {
-                Some(second) => format!("{} {second}", resident.apellido1),
-                None => resident.apellido1.clone(),
-            };
-            // The migration service records a foreigner's name in Cyrillic too.
-            let (surname_cyr, given_cyr) = (
-                spanish_to_cyrillic(&surname),
-                spanish_to_cyrillic(&resident.nombre),
-            );
-            let registration = json!({
-                "id": format!("KZ-{:07}", 9_000_000 + pair),
-                "iin": iin,
-                "surname_kk": surname_cyr,
-                "given_name_kk": given_cyr,
-                "surname_ru": surname_cyr,
-                "given_name_ru": given_cyr,
-                "address": home.get("address").cloned().unwrap_or(Value::Null),
-                "document": {"type": "residence_permit", "number": format!("{:09}", rng.below(1_000_000_000))},
-            });
-            let source = source.to_json();
-            let mut expected = adapters
-                .convert("madrid.resident", "kz.citizen", &source)
-                .map_err(|err| self.fail(index, format!("adapter: {err}")))?;
-            overlay(&mut expected, &registration);
-            let payload = residency_payload(
-                "madrid_to_kz",
-                "madrid.resident",
-                "kz.citizen",
-                source,
-                registration,
-            );
-            let truth = ResidencyTruth {
-                direction: "madrid_to_kz",
-                target_schema: "kz.citizen",
-                expected,
-                identifier_pointers: &["/iin", "/document/type", "/document/number"],
-            };
-            Ok((case_id, payload, CaseTruth::Residency(truth)))
-        }
-    }
-
-    /// Cases alternate between Madrid series and Kazakh stations; each is 72
-    /// consecutive hours of one pollutant.
-    fn air(&self, index: u64) -> Result<(String, Map<String, Value>, CaseTruth), CaseError> {
-        let case_id = case_id("AQ-", index);
-        let mut rng = CaseRng::new(self.seeds.seed(index) ^ 0xA1A1);
-        let window = if index.is_multiple_of(2) {
-            self.madrid_window(&mut rng, index)?
-        } else {
-            self.kz_window(&mut rng, index)?
-        };
-        let truth = AirTruth {
-            times: window.hours.iter().map(|hour| hour.time.clone()).collect(),
-            exceedance_hours: exceedance_hours(window.pollutant, &window.hours),
-            languages: window.languages.to_vec(),
-            city: window.city.clone(),
-        };
-        let mut payload = Map::new();
-        payload.insert("city".to_owned(), Value::String(window.city));
-        payload.insert("station".to_owned(), Value::String(window.station));
-        payload.insert(
-            "pollutant".to_owned(),
-            Value::String(window.pollutant.to_owned()),
-        );
-        payload.insert(
-            "unit".to_owned(),
-            Value::String(unit_of(window.pollutant).to_owned()),
-        );
-        payload.insert("languages".to_owned(), json!(window.languages));
-        payload.insert(
-            "hours".to_owned(),
-            Value::Array(
-                window
-                    .hours
-                    .iter()
-                    .map(
-                        |hour| json!({"time": hour.time, "value": hour.value, "valid": hour.valid}),
-                    )
-                    .collect(),
-            ),
-        );
-        Ok((case_id, payload, CaseTruth::Air(truth)))
-    }
-
-    fn madrid_window(&self, rng: &mut CaseRng, index: u64) -> Result<AirWindow, CaseError> {
-        let config = self.config(Dataset::MadridAir);
-        let layout = madrid_air_layout(&config);
-        if layout.series.is_empty() {
-            return Err(self.fail(index, "madrid.air has no series of a scored pollutant"));
-        }
-        let (series_index, pollutant) = *rng.pick(&layout.series);
-        let first_day = rng.below(330);
-        let mut hours = Vec::with_capacity(72);
-        let mut station = String::new();
-        for day in first_day..first_day + 3 {
-            let record = datasets::generate(&config, day * layout.per_day + series_index).record;
-            let Record::MadridAir(row) = record else {
-                return Err(self.fail(index, "madrid.air returned another record type"));
-            };
-            station.clone_from(&row.estacion);
-            for (hour, value) in row.horas.iter().enumerate() {
-                let valid = value.validez == "V";
-                hours.push(AirHour {
-                    time: format!(
-                        "{:04}-{:02}-{:02}T{:02}:00:00",
-                        row.ano, row.mes, row.dia, hour
-                    ),
-                    value: valid.then_some(value.valor),
-                    valid,
-                });
-            }
-        }
-        Ok(AirWindow {
-            city: "Madrid".to_owned(),
-            station,
-            pollutant,
-            languages: &["es"],
-            hours,
-        })
-    }
-
-    fn kz_window(&self, rng: &mut CaseRng, index: u64) -> Result<AirWindow, CaseError> {
-        let config = self.config(Dataset::KzAir);
-        let layout = kz_air_layout(&config);
-        if layout.series.is_empty() {
-            return Err(self.fail(index, "kz.air has no series of a scored pollutant"));
-        }
-        let (series_index, pollutant) = *rng.pick(&layout.series);
-        let first_hour = rng.below(330 * 24);
-        let mut hours = Vec::with_capacity(72);
-        let mut station = String::new();
-        let mut city = String::new();
-        for hour in first_hour..first_hour + 72 {
-            let record = datasets::generate(&config, hour * layout.per_hour + series_index).record;
-            let Record::KzAir(reading) = record else {
-                return Err(self.fail(index, "kz.air returned another record type"));
-            };
-            station.clone_from(&reading.station_id);
-            city.clone_from(&reading.city);
-            let value = if reading.valid { reading.value } else { None };
-            hours.push(AirHour {
-                time: reading.time_local.clone(),
-                value,
-                valid: reading.valid && value.is_some(),
-            });
-        }
-        Ok(AirWindow {
-            city,
-            station,
-            pollutant,
-            languages: &["kk", "ru"],
-            hours,
-        })
-    }
-
     fn service(
         &self,
         index: u64,
@@ -854,28 +624,6 @@ impl<'a> Builder<'a> {
             }),
         ))
     }
-}
-
-fn residency_payload(
-    direction: &str,
-    source_schema: &str,
-    target_schema: &str,
-    record: Value,
-    registration: Value,
-) -> Map<String, Value> {
-    let mut payload = Map::new();
-    payload.insert("direction".to_owned(), Value::String(direction.to_owned()));
-    payload.insert(
-        "source_schema".to_owned(),
-        Value::String(source_schema.to_owned()),
-    );
-    payload.insert(
-        "target_schema".to_owned(),
-        Value::String(target_schema.to_owned()),
-    );
-    payload.insert("record".to_owned(), record);
-    payload.insert("registration".to_owned(), registration);
-    payload
 }
 
 /// Sets every top-level field of `facts` on `record`.
@@ -986,153 +734,6 @@ fn spanish_priority(prioridad: &str) -> &'static str {
         "urgente" => "urgent",
         _ => "unknown",
     }
-}
-
-// ---------------------------------------------------------------------------
-// Air quality.
-
-/// One hour of a window.
-struct AirHour {
-    time: String,
-    value: Option<f64>,
-    valid: bool,
-}
-
-struct AirWindow {
-    city: String,
-    station: String,
-    pollutant: &'static str,
-    languages: &'static [&'static str],
-    hours: Vec<AirHour>,
-}
-
-/// The scored pollutants, their units and WHO 2021 24-hour guideline
-/// levels (see the scenario description).
-const POLLUTANTS: [(&str, &str, f64); 5] = [
-    ("NO2", "µg/m³", 25.0),
-    ("SO2", "µg/m³", 40.0),
-    ("PM2.5", "µg/m³", 15.0),
-    ("PM10", "µg/m³", 45.0),
-    ("CO", "mg/m³", 4.0),
-];
-
-/// Valid values a 24-hour mean needs.
-const MIN_VALID_HOURS: usize = 18;
-
-fn unit_of(pollutant: &str) -> &'static str {
-    POLLUTANTS
-        .iter()
-        .find(|(name, _, _)| *name == pollutant)
-        .map_or("µg/m³", |(_, unit, _)| unit)
-}
-
-/// Madrid magnitude codes of the scored pollutants.
-fn madrid_pollutant(magnitude: &str) -> Option<&'static str> {
-    match magnitude.trim_start_matches('0') {
-        "1" => Some("SO2"),
-        "6" => Some("CO"),
-        "8" => Some("NO2"),
-        "9" => Some("PM2.5"),
-        "10" => Some("PM10"),
-        _ => None,
-    }
-}
-
-fn scored_pollutant(name: &str) -> Option<&'static str> {
-    POLLUTANTS
-        .iter()
-        .map(|(pollutant, _, _)| *pollutant)
-        .find(|pollutant| *pollutant == name)
-}
-
-/// Hours 24..72 of a window that break the pollutant's threshold.
-fn exceedance_hours(pollutant: &str, hours: &[AirHour]) -> BTreeSet<i64> {
-    let Some(&(_, _, limit)) = POLLUTANTS.iter().find(|(name, _, _)| *name == pollutant) else {
-        return BTreeSet::new();
-    };
-    let value = |hour: &AirHour| if hour.valid { hour.value } else { None };
-    (24..hours.len())
-        .filter(|&at| {
-            if value(&hours[at]).is_none() {
-                return false;
-            }
-            let valid: Vec<f64> = hours[at + 1 - 24..=at].iter().filter_map(value).collect();
-            valid.len() >= MIN_VALID_HOURS && valid.iter().sum::<f64>() / valid.len() as f64 > limit
-        })
-        .map(|at| at as i64)
-        .collect()
-}
-
-/// How a generator lays out its series: record `step * per_step + series`.
-#[derive(Debug, Clone)]
-struct AirLayout {
-    per_day: u64,
-    per_hour: u64,
-    /// `(series index, pollutant)` for the scored pollutants.
-    series: Vec<(u64, &'static str)>,
-}
-
-/// The series of `madrid.air` (one record per series and day): found by
-/// reading day 0 until the date changes.
-fn madrid_air_layout(config: &GenConfig) -> AirLayout {
-    static LAYOUT: OnceLock<AirLayout> = OnceLock::new();
-    LAYOUT
-        .get_or_init(|| {
-            let mut series = Vec::new();
-            let mut first_day = None;
-            let mut per_day = 0;
-            for (index, generated) in datasets::records(config, 0..10_000).enumerate() {
-                let Record::MadridAir(row) = generated.record else {
-                    break;
-                };
-                let day = (row.ano, row.mes, row.dia);
-                if *first_day.get_or_insert(day) != day {
-                    break;
-                }
-                per_day = index as u64 + 1;
-                if let Some(pollutant) = madrid_pollutant(&row.magnitud) {
-                    series.push((index as u64, pollutant));
-                }
-            }
-            AirLayout {
-                per_day: per_day.max(1),
-                per_hour: 0,
-                series,
-            }
-        })
-        .clone()
-}
-
-/// The series of `kz.air` (one record per station, pollutant and hour):
-/// found by reading hour 0 until the time changes.
-fn kz_air_layout(config: &GenConfig) -> AirLayout {
-    static LAYOUT: OnceLock<AirLayout> = OnceLock::new();
-    LAYOUT
-        .get_or_init(|| {
-            let mut series = Vec::new();
-            let mut first_time = None;
-            let mut per_hour = 0;
-            for (index, generated) in datasets::records(config, 0..10_000).enumerate() {
-                let Record::KzAir(reading) = generated.record else {
-                    break;
-                };
-                if first_time.get_or_insert_with(|| reading.time_local.clone())
-                    != &reading.time_local
-                {
-                    break;
-                }
-                per_hour = index as u64 + 1;
-                if let Some(pollutant) = scored_pollutant(&reading.pollutant) {
-                    series.push((index as u64, pollutant));
-                }
-            }
-            AirLayout {
-                per_day: 0,
-                per_hour: per_hour.max(1),
-                series,
-            }
-        })
-        .clone()
 }
 
 // ---------------------------------------------------------------------------
@@ -1575,27 +1176,5 @@ mod tests {
                     >= 20
             );
         }
-    }
-
-    #[test]
-    fn daily_thresholds_need_enough_valid_hours() {
-        let hour = |value: f64, valid: bool| AirHour {
-            time: String::new(),
-            value: Some(value),
-            valid,
-        };
-        let mut hours: Vec<AirHour> = (0..72).map(|_| hour(20.0, true)).collect();
-        assert_eq!(exceedance_hours("PM2.5", &hours).len(), 48);
-        for slot in hours.iter_mut().take(40).skip(20) {
-            slot.valid = false;
-        }
-        let exceed = exceedance_hours("PM2.5", &hours);
-        assert!(
-            !exceed.contains(&30),
-            "hour 30 has too few valid values in its 24 h"
-        );
-        assert!(exceed.contains(&60));
-        assert!(!exceedance_hours("CO", &hours).is_empty());
-        assert!(exceedance_hours("PM10", &hours).is_empty());
     }
 }

@@ -9,8 +9,9 @@
 //!   Kazakh), same sex, same spelling (Kazakh or Russian Cyrillic, by the
 //!   appeal's language), with a patronymic exactly when the original has
 //!   one. Given name and patronymic change with the surname so the name
-//!   stays a name one person could carry. The IIN is kept: it encodes only
-//!   birth date and sex, which do not change.
+//!   stays a name one person could carry; all three are drawn with the
+//!   generator's name frequencies (common names more often). The IIN is
+//!   kept: it encodes only birth date and sex, which do not change.
 //! - `script` (`appeals-triage` Kazakh-language appeals, `service-finder`
 //!   Kazakh situations): the Kazakh Cyrillic text (and for appeals the
 //!   applicant's name) rewritten in the 2021 Kazakh Latin alphabet with the
@@ -46,7 +47,7 @@ use serde_json::{Value, json};
 use crate::cases::BuiltCase;
 use crate::datasets::KzAppeal;
 use crate::datasets::ids::{IinSex, iin_birth};
-use crate::datasets::names::{KAZAKH, NamePool, RUSSIAN};
+use crate::datasets::names::{KAZAKH, NamePool, RUSSIAN, skewed_index};
 use crate::scenario::ScenarioKind;
 
 /// One counterfactual twin of a case.
@@ -162,12 +163,12 @@ impl Choices {
         z ^ (z >> 31)
     }
 
-    /// An index below `len` (0 when `len` is 0).
-    fn below(&mut self, len: usize) -> usize {
-        match u64::try_from(len) {
-            Ok(0) | Err(_) => 0,
-            Ok(len) => usize::try_from(self.next_u64() % len).unwrap_or(0),
-        }
+    /// An index below `len` with the dataset generator's name-frequency
+    /// skew (common names first), so a twin carries a name as common as
+    /// the generator would give it.
+    fn skewed(&mut self, len: usize) -> usize {
+        let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        skewed_index(unit, len)
     }
 }
 
@@ -256,8 +257,8 @@ fn other_group_name(record: &KzAppeal, seed: u64) -> Option<String> {
     } else {
         (&target.male, &target.surnames_male)
     };
-    let given = given_names.get(choices.below(given_names.len()))?;
-    let new_surname = surnames.get(choices.below(surnames.len()))?;
+    let given = given_names.get(choices.skewed(given_names.len()))?;
+    let new_surname = surnames.get(choices.skewed(surnames.len()))?;
     let spell = |kk: &str, ru: &str| if kazakh_spelling { kk } else { ru }.to_owned();
     let mut name = format!(
         "{} {}",
@@ -267,7 +268,7 @@ fn other_group_name(record: &KzAppeal, seed: u64) -> Option<String> {
     if has_patronymic && target.has_patronymic {
         let forms = target
             .patronymics
-            .get(choices.below(target.patronymics.len()))?;
+            .get(choices.skewed(target.patronymics.len()))?;
         let slot = usize::from(female);
         // The Russian-form patronymic, in the appeal's spelling (the form
         // most Kazakh citizens write, whatever their name group).

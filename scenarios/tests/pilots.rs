@@ -458,6 +458,9 @@ fn sanity_agents_fail_the_way_they_are_meant_to() {
     }
 }
 
+/// 160 practice cases: with realistic name pools (a few hundred Russian
+/// surnames) the agent's list of 16 common surnames covers about a fifth
+/// of the Russian twins, so 80 cases gave too few flips to count on.
 #[test]
 fn counterfactual_twins_catch_the_name_biased_agent() {
     use govlab_scenarios::counterfactual::{decision_key, twins};
@@ -471,7 +474,7 @@ fn counterfactual_twins_catch_the_name_biased_agent() {
     ];
     for (id, attribute, package, least) in checks {
         let scenario = Scenario::builtin(id).unwrap();
-        let cases = build_cases(scenario, SplitSeed::practice(), 0..80).unwrap();
+        let cases = build_cases(scenario, SplitSeed::practice(), 0..160).unwrap();
         let mut originals = Vec::new();
         let mut twinned = Vec::new();
         for case in &cases {

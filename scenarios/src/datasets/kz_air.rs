@@ -1,15 +1,17 @@
 //! `kz.air`: hourly PM2.5, PM10, NO2, SO2 and CO readings for Almaty and
-//! Astana stations (UTC+5). Winters bring coal-heating smog, worst in
-//! Almaty's basin at night and in multi-day inversion episodes.
+//! Astana stations (UTC+5). Winters bring coal-heating smog; what is
+//! emitted builds up in still air (the city's weather, `air_weather`), worst
+//! in Almaty's windless basin at night and in multi-day inversion episodes.
 
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::Context;
+use super::air_weather;
 use super::codelists::CODELISTS;
-use super::rng::{hash_str, hash_words, unit_from_hash};
-use super::time::{Date, timestamp};
+use super::rng::hash_str;
+use super::time::timestamp;
 
 /// One hourly reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,8 +33,6 @@ pub struct KzAirReading {
     /// False for missing or flagged hours.
     pub valid: bool,
 }
-
-const FIRST_DAY: Date = Date::new(2025, 1, 1);
 
 struct Series {
     station: String,
@@ -64,69 +64,59 @@ pub(crate) fn series_count() -> u64 {
     SERIES.len() as u64
 }
 
-/// (summer level, extra winter level, decimals) per city and pollutant.
+/// (summer level, extra winter level, decimals) per city and pollutant:
+/// emissions, as the concentration they give at typical ventilation
+/// (Almaty's still basin holds about twice as much).
 fn levels(city: &str, pollutant: &str) -> (f64, f64, usize) {
     match (city, pollutant) {
-        ("Almaty", "PM2.5") => (18.0, 75.0, 0),
-        ("Almaty", "PM10") => (35.0, 80.0, 0),
-        ("Almaty", "NO2") => (35.0, 35.0, 0),
+        ("Almaty", "PM2.5") => (8.0, 40.0, 0),
+        ("Almaty", "PM10") => (18.0, 45.0, 0),
+        ("Almaty", "NO2") => (11.0, 11.0, 0),
         ("Almaty", "SO2") => (10.0, 25.0, 0),
         ("Almaty", "CO") => (0.6, 1.6, 1),
         (_, "PM2.5") => (12.0, 38.0, 0),
         (_, "PM10") => (30.0, 45.0, 0),
-        (_, "NO2") => (25.0, 25.0, 0),
+        (_, "NO2") => (15.0, 15.0, 0),
         (_, "SO2") => (15.0, 45.0, 0),
         _ => (0.4, 1.0, 1),
     }
 }
 
-/// Smooth noise in [−1, 1] over hours for a series (6-hour knots).
-fn smooth_noise(seed: u64, hour: i64) -> f64 {
-    let knot = hour.div_euclid(6);
-    let t = (hour.rem_euclid(6)) as f64 / 6.0;
-    let at = |k: i64| 2.0 * unit_from_hash(hash_words(&[seed, k as u64])) - 1.0;
-    let eased = t * t * (3.0 - 2.0 * t);
-    at(knot) * (1.0 - eased) + at(knot + 1) * eased
-}
-
-/// Inversion episode strength for a city on a day (0 = none).
-fn inversion(latent: u64, city: &str, day: i64) -> f64 {
-    let city_word = hash_str(city);
-    (0..6)
-        .filter_map(|back| {
-            let word = hash_words(&[latent, city_word, (day - back) as u64]);
-            let starts = unit_from_hash(word) < 0.06;
-            let length = 2 + (word >> 60) % 5;
-            (starts && (back as u64) < length).then(|| 0.5 + unit_from_hash(word.rotate_left(23)))
-        })
-        .fold(0.0, f64::max)
-}
-
-/// Generates reading `index`.
-pub(crate) fn generate(context: &Context, index: u64) -> KzAirReading {
-    let mut rng = context.key.record(index);
-    let n = series_count().max(1);
-    let series = &SERIES[(index % n) as usize];
-    let hour_number = (index / n) as i64;
-    let date = FIRST_DAY.add_days(hour_number.div_euclid(24));
-    let hour = hour_number.rem_euclid(24) as u32;
-    let day_of_year = (date.to_days() - Date::new(date.year, 1, 1).to_days()) as f64;
-    // 1 in mid-January, 0 from May to September.
-    let winter = ((day_of_year - 15.0) / 365.0 * std::f64::consts::TAU)
-        .cos()
-        .max(0.0);
-    let (summer_level, winter_extra, decimals) = levels(&series.city, &series.pollutant);
-    let heating = winter_extra * winter;
-    // Heating smog peaks in the evening and night; traffic at 8 and 19.
-    let h = f64::from(hour);
+/// The emission of a series at an hour (its level at typical
+/// ventilation): heating smog peaks in the evening and night, traffic at 8
+/// and 19; heating grows with winter.
+fn emission(series: &Series, hour: i64) -> f64 {
+    let (summer_level, winter_extra, _) = levels(&series.city, &series.pollutant);
+    let heating = winter_extra * air_weather::winter(air_weather::date_of(hour));
+    let h = hour.rem_euclid(24) as f64;
     let bump = |centre: f64, width: f64| (-((h - centre) / width).powi(2)).exp();
     let profile = match series.pollutant.as_str() {
         "NO2" | "CO" => 0.7 + 0.5 * bump(8.5, 1.8) + 0.6 * bump(19.5, 2.5),
         _ => 0.75 + 0.6 * bump(22.0, 3.0) + 0.3 * bump(8.0, 2.0),
     };
-    let episode = inversion(context.key.latent, &series.city, date.to_days()) * winter;
-    let noise = (0.25 * smooth_noise(series.seed ^ context.key.latent, hour_number)).exp();
-    let value = (summer_level + heating * (1.0 + 1.5 * episode)) * profile * noise;
+    (summer_level + heating) * profile
+}
+
+/// Generates reading `index`: the series' emissions held in the city's
+/// air ([`air_weather::build_up`]) with slow station noise, a few missing
+/// hours and flagged spikes.
+pub(crate) fn generate(context: &Context, index: u64) -> KzAirReading {
+    let mut rng = context.key.record(index);
+    let n = series_count().max(1);
+    let series = &SERIES[(index % n) as usize];
+    let hour_number = (index / n) as i64;
+    let date = air_weather::date_of(hour_number);
+    let hour = hour_number.rem_euclid(24) as u32;
+    let (_, _, decimals) = levels(&series.city, &series.pollutant);
+    let latent = context.key.latent;
+    let level = air_weather::build_up(latent, &series.city, hour_number, 1, |at| {
+        emission(series, at)
+    })
+    .first()
+    .copied()
+    .unwrap_or(0.0);
+    let noise = (0.3 * air_weather::smooth_noise(series.seed ^ latent, hour_number, 3)).exp();
+    let value = level * noise;
     let scale = 10f64.powi(decimals as i32);
     let missing = rng.chance(0.015);
     let flagged = !missing && rng.chance(0.005);

@@ -1,14 +1,23 @@
-//! `kz.citizens`: persons registered in Kazakhstan — IIN consistent with
-//! birth date and sex, names in Kazakh, Russian and 2021 Latin forms, a
-//! KATO-coded address and an identity document.
+//! `kz.citizens`: persons registered in Kazakhstan — a unique IIN
+//! consistent with birth date and sex, names of the person's ethnic group
+//! in Kazakh, Russian and 2021 Latin forms, a KATO-coded address and an
+//! identity document.
+//!
+//! Birth date and sex come from the record's IIN slot
+//! ([`super::id_alloc::BirthSlots`], laid out by the age pyramid below), so
+//! IINs never repeat within a dataset and seed; everything else is drawn
+//! from the record's stream.
 
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::codelists::{CODELISTS, CodeLists, Region};
-use super::ids::make_iin;
-use super::names::{KAZAKH, NamePool, RUSSIAN, SPANISH_IN_KZ, Spelled, skewed};
+use super::id_alloc::{BirthSlot, BirthSlots};
+use super::names::{
+    GERMAN, KAZAKH, KAZAKH_GIVEN_NAMES, KOREAN, NamePool, OTHER_EUROPEAN, OTHER_MUSLIM, RUSSIAN,
+    SPANISH_IN_KZ, Spelled, TATAR, UKRAINIAN, UYGHUR, UZBEK, skewed,
+};
 use super::rng::{RecordRng, StreamKey, Weighted};
 use super::time::Date;
 
@@ -17,7 +26,7 @@ use super::time::Date;
 pub struct KzCitizen {
     /// `KZ-0000001` (1-based index).
     pub id: String,
-    /// 12-digit IIN.
+    /// 12-digit IIN, unique within the dataset and seed.
     pub iin: String,
     /// Surname, Kazakh Cyrillic.
     pub surname_kk: String,
@@ -81,22 +90,88 @@ pub struct KzDocument {
 /// The reference date ages are counted from.
 pub(crate) const REFERENCE_DATE: Date = Date::new(2025, 1, 1);
 
-/// Kazakhstan's age structure (≈ 2023), share per 5-year band from 0–4 to
-/// 85+.
+/// Kazakhstan's age structure, share per 5-year band from 0–4 to 85+
+/// (approximate shape of the 2021 census pyramid, ≈ 2023; not copied from
+/// a published table). Ages are counted at the end of 2024, so band `b`
+/// holds birth years `2024 − 5b − 4 ..= 2024 − 5b`; the last band is 85–99.
 pub(crate) const KZ_AGE_BANDS: [f64; 18] = [
     10.0, 9.8, 8.3, 7.0, 6.2, 6.8, 8.3, 8.2, 7.0, 6.1, 5.6, 5.5, 4.8, 3.6, 2.2, 1.1, 0.8, 0.5,
 ];
 
-/// Citizenship shares (Kazakh nationals first; Spanish residents are
-/// over-represented on purpose for cross-border cases).
-const CITIZENSHIPS: &[(&str, f64)] = &[
-    ("KZ", 96.0),
-    ("RU", 1.4),
-    ("UZ", 0.8),
-    ("ES", 0.8),
-    ("CN", 0.4),
-    ("KG", 0.3),
-    ("DE", 0.3),
+/// Share of men (2021 census ≈ 48.6 %; rounded).
+const MALE_SHARE: f64 = 0.485;
+
+/// The ethnic groups the generator names people from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Group {
+    Kazakh,
+    Russian,
+    Uzbek,
+    Ukrainian,
+    Uyghur,
+    German,
+    Tatar,
+    Korean,
+    /// Azerbaijanis, Turks, Dungans, Kurds, Chechens and other groups with
+    /// Muslim names.
+    OtherMuslim,
+    /// Belarusians, Poles, Moldovans, Greeks and other European groups.
+    OtherEuropean,
+}
+
+impl Group {
+    fn pool(self) -> &'static NamePool {
+        match self {
+            Group::Kazakh => &KAZAKH,
+            Group::Russian => &RUSSIAN,
+            Group::Uzbek => &UZBEK,
+            Group::Ukrainian => &UKRAINIAN,
+            Group::Uyghur => &UYGHUR,
+            Group::German => &GERMAN,
+            Group::Tatar => &TATAR,
+            Group::Korean => &KOREAN,
+            Group::OtherMuslim => &OTHER_MUSLIM,
+            Group::OtherEuropean => &OTHER_EUROPEAN,
+        }
+    }
+}
+
+/// Residents by ethnic group, 2021 census of Kazakhstan (Bureau of
+/// National Statistics, "National composition of the population", 2023;
+/// total 19,186,015). Kazakhs 70.4 %, Russians 15.5 %, Uzbeks 3.2 %,
+/// Ukrainians 2.0 %, Uyghurs 1.5 % were checked against press reports of
+/// that publication; the German, Tatar and Korean counts are as recalled
+/// from it (the Bureau's 2025 estimates give 1.1, 1.1 and 0.6 %). The
+/// remaining 851,272 ("others": Azerbaijanis, Turks, Dungans, Belarusians,
+/// Tajiks, Kurds, Kyrgyz, …) are split 60 : 40 between groups with Muslim
+/// and European names — that split is ours, not the census's.
+pub(crate) const CENSUS_2021: &[(Group, u64)] = &[
+    (Group::Kazakh, 13_497_891),
+    (Group::Russian, 2_981_946),
+    (Group::Uzbek, 614_047),
+    (Group::Ukrainian, 387_327),
+    (Group::Uyghur, 290_337),
+    (Group::German, 226_092),
+    (Group::Tatar, 218_653),
+    (Group::Korean, 118_450),
+    (Group::OtherMuslim, 510_763),
+    (Group::OtherEuropean, 340_509),
+];
+
+/// Spanish residents: over-represented on purpose (the lab's cross-border
+/// cases need them); they are outside the census mix above.
+const SPANISH_SHARE: f64 = 0.008;
+
+/// Foreign citizens among a group: (group, citizenship, share of the group).
+/// Chosen so that ≈ 1.4 % of all residents are Russian citizens, 0.8 %
+/// Uzbek, 0.4 % Chinese (ethnic Kazakhs from Xinjiang), 0.3 % Kyrgyz and
+/// 0.3 % German — a synthetic choice, not a statistic.
+const FOREIGN_CITIZENS: &[(Group, &str, f64)] = &[
+    (Group::Russian, "RU", 1.4 / 15.54),
+    (Group::Uzbek, "UZ", 0.8 / 3.20),
+    (Group::Kazakh, "CN", 0.4 / 70.35),
+    (Group::Kazakh, "KG", 0.3 / 70.35),
+    (Group::German, "DE", 0.3 / 1.18),
 ];
 
 const STREETS: &[&str] = &[
@@ -127,8 +202,26 @@ struct Tables {
     region_index: Vec<usize>,
     /// City districts of each entry of `region_index` (may be empty).
     districts: Vec<Vec<String>>,
-    ages: Weighted,
-    citizenships: Weighted,
+    groups: Weighted,
+    birth_slots: BirthSlots,
+}
+
+/// `(birth year, weight of men, weight of women)` for birth years
+/// 1925–2024 from [`KZ_AGE_BANDS`].
+fn birth_years() -> Vec<(i32, f64, f64)> {
+    (0..100)
+        .rev()
+        .map(|age: u32| {
+            let band = (age / 5).min(17) as usize;
+            let width = if band == 17 { 15.0 } else { 5.0 };
+            let weight = KZ_AGE_BANDS[band] / width;
+            (
+                2024 - age as i32,
+                weight * MALE_SHARE,
+                weight * (1.0 - MALE_SHARE),
+            )
+        })
+        .collect()
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
@@ -158,8 +251,8 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
             })
             .collect(),
         region_index,
-        ages: Weighted::new(KZ_AGE_BANDS),
-        citizenships: Weighted::new(CITIZENSHIPS.iter().map(|&(_, weight)| weight)),
+        groups: Weighted::new(CENSUS_2021.iter().map(|&(_, count)| count as f64)),
+        birth_slots: BirthSlots::new(&birth_years()),
     }
 });
 
@@ -176,25 +269,16 @@ pub(crate) fn birth_date_for_age(rng: &mut RecordRng, age: u32) -> Date {
     REFERENCE_DATE.add_days(-days_back - 1)
 }
 
-/// A valid IIN for a birth date and sex, from a random serial.
-pub(crate) fn iin_for(rng: &mut RecordRng, birth: Date, male: bool) -> String {
-    let mut serial = rng.below(10_000) as u32;
-    loop {
-        if let Some(iin) = make_iin(birth.year, birth.month, birth.day, male, serial) {
-            return iin;
-        }
-        serial = (serial + 1) % 10_000;
-    }
+/// Birth date, sex and IIN slot of citizen `index` of the `kz.citizens`
+/// stream `key`: no draw from the record's stream.
+pub(crate) fn birth_slot(key: &StreamKey, index: u64) -> BirthSlot {
+    TABLES.birth_slots.slot_of(key, index)
 }
 
-/// The first draws of a citizen's stream: citizenship, sex, age and birth
-/// date.
-fn draw_person(rng: &mut RecordRng, tables: &Tables) -> (&'static str, bool, u32, Date) {
-    let citizenship = CITIZENSHIPS[tables.citizenships.sample(rng)].0;
-    let male = rng.chance(0.485);
-    let age = age_from_bands(rng, &tables.ages);
-    let birth = birth_date_for_age(rng, age);
-    (citizenship, male, age, birth)
+/// How many citizens a dataset can hold before IINs repeat.
+#[cfg(test)]
+pub(crate) fn iin_capacity() -> u64 {
+    TABLES.birth_slots.len()
 }
 
 /// The draws of a citizen up to its address's KATO code, in stream order:
@@ -213,26 +297,34 @@ struct Core {
     kato: &'static str,
 }
 
-fn draw_core(rng: &mut RecordRng) -> Core {
-    let person = draw_person(rng, &TABLES);
-    draw_core_after(rng, person)
+/// Ethnic group (none for Spanish residents) and citizenship.
+fn draw_origin(rng: &mut RecordRng, tables: &Tables) -> (Option<Group>, &'static str) {
+    if rng.chance(SPANISH_SHARE) {
+        return (None, "ES");
+    }
+    let group = CENSUS_2021[tables.groups.sample(rng)].0;
+    let draw = rng.unit();
+    let mut cumulative = 0.0;
+    for &(foreign_group, country, share) in FOREIGN_CITIZENS {
+        if foreign_group == group {
+            cumulative += share;
+            if draw < cumulative {
+                return (Some(group), country);
+            }
+        }
+    }
+    (Some(group), "KZ")
 }
 
-/// [`draw_core`] after [`draw_person`] drew `person` from `rng`.
-fn draw_core_after(
-    rng: &mut RecordRng,
-    (citizenship, male, age, birth): (&'static str, bool, u32, Date),
-) -> Core {
+fn draw_core(key: &StreamKey, index: u64, rng: &mut RecordRng) -> Core {
     let tables: &'static Tables = &TABLES;
     let lists: &'static CodeLists = &CODELISTS;
-    let iin = iin_for(rng, birth, male);
+    let slot = tables.birth_slots.slot_of(key, index);
+    let (birth, male) = (slot.birth, slot.male);
+    let age = age_at_end_of_2024(birth.year);
+    let (group, citizenship) = draw_origin(rng, tables);
+    let pool: &'static NamePool = group.map_or(&SPANISH_IN_KZ, Group::pool);
 
-    let pool: &'static NamePool = match citizenship {
-        "KZ" if rng.chance(0.2) => &RUSSIAN,
-        "KZ" | "UZ" | "KG" | "CN" => &KAZAKH,
-        "ES" => &SPANISH_IN_KZ,
-        _ => &RUSSIAN,
-    };
     let given = if male {
         &pool.male[skewed(rng, pool.male.len())]
     } else {
@@ -280,7 +372,7 @@ fn draw_core_after(
         male,
         age,
         birth,
-        iin,
+        iin: slot.iin(),
         given,
         surname,
         patronymic,
@@ -305,22 +397,12 @@ pub(crate) struct Applicant {
 /// The [`Applicant`] part of the citizen [`pick_adult`] picks, without
 /// generating the rest; the picked candidate's stream is read once.
 pub(crate) fn pick_adult_applicant(context: &super::Context, rng: &mut RecordRng) -> Applicant {
-    let mut candidate = rng.below(context.population);
-    let mut replaced = 0;
-    loop {
-        let mut stream = context.citizens.record(candidate);
-        let person = draw_person(&mut stream, &TABLES);
-        // As in `pick_adult_index`: up to 20 replacements, the last one
-        // taken whatever its age.
-        if replaced == 20 || age_at_end_of_2024(person.3.year) >= 20 {
-            return applicant(draw_core_after(&mut stream, person));
-        }
-        replaced += 1;
-        candidate = rng.below(context.population);
-    }
-}
-
-fn applicant(core: Core) -> Applicant {
+    let index = pick_adult_index(context, rng);
+    let core = draw_core(
+        &context.citizens,
+        index,
+        &mut context.citizens.record(index),
+    );
     Applicant {
         iin: core.iin,
         kato: core.kato,
@@ -347,7 +429,7 @@ pub(crate) fn generate(key: &StreamKey, index: u64) -> KzCitizen {
         patronymic,
         region,
         kato,
-    } = draw_core(&mut rng);
+    } = draw_core(key, index, &mut rng);
     let (patronymic_kk, patronymic_ru, patronymic_latin) = match patronymic {
         Some((kk, ru, latin)) => (
             Some(kk.to_owned()),
@@ -416,21 +498,21 @@ fn age_at_end_of_2024(birth_year: i32) -> u32 {
     (2024 - birth_year).max(0) as u32
 }
 
-/// Whether citizen `index` is an adult (20+, see [`age_of`]), from the
-/// first draws of its stream only.
+/// Whether citizen `index` is an adult (20+, see [`age_of`]), from its IIN
+/// slot only.
 fn is_adult(key: &StreamKey, index: u64) -> bool {
-    let (_, _, _, birth) = draw_person(&mut key.record(index), &TABLES);
-    age_at_end_of_2024(birth.year) >= 20
+    age_at_end_of_2024(birth_slot(key, index).birth.year) >= 20
 }
 
 /// Picks an adult (20+) from `kz.citizens` records `0..population`: the
-/// first adult among up to 20 random candidates.
+/// first adult among up to 20 random candidates (the 20th whatever its
+/// age).
 pub(crate) fn pick_adult(context: &super::Context, rng: &mut RecordRng) -> KzCitizen {
     generate(&context.citizens, pick_adult_index(context, rng))
 }
 
 /// The index of the citizen [`pick_adult`] picks. Candidates are checked
-/// from the first draws of their stream only.
+/// from their IIN slot only.
 pub(crate) fn pick_adult_index(context: &super::Context, rng: &mut RecordRng) -> u64 {
     let mut candidate = rng.below(context.population);
     for _ in 0..20 {
@@ -450,11 +532,7 @@ pub(crate) fn has_kazakh_name(citizen: &KzCitizen) -> bool {
 
 /// True when a Kazakh-script given name is in the Kazakh name pool.
 pub(crate) fn is_kazakh_given_name(given_name_kk: &str) -> bool {
-    let pool = &*KAZAKH;
-    pool.male
-        .iter()
-        .chain(&pool.female)
-        .any(|name| name.kk == given_name_kk)
+    KAZAKH_GIVEN_NAMES.contains(given_name_kk)
 }
 
 /// A postcode near a region's base code (same first four digits).
@@ -464,66 +542,4 @@ fn postcode(rng: &mut RecordRng, base: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use crate::datasets::ids::{IinSex, iin_birth, is_valid_iin};
-
-    fn sample(n: u64) -> Vec<KzCitizen> {
-        let key = StreamKey::new(11, "practice", "kz.citizens");
-        (0..n).map(|index| generate(&key, index)).collect()
-    }
-
-    #[test]
-    fn iins_are_valid_and_agree_with_birth_date_and_sex() {
-        for citizen in sample(3000) {
-            assert!(is_valid_iin(&citizen.iin), "{}", citizen.iin);
-            let ((year, month, day), sex) = iin_birth(&citizen.iin).unwrap();
-            assert_eq!(citizen.birth_date, format!("{year:04}-{month:02}-{day:02}"));
-            let expected = if citizen.sex == "male" {
-                IinSex::Male
-            } else {
-                IinSex::Female
-            };
-            assert_eq!(sex, expected, "{}", citizen.iin);
-        }
-    }
-
-    #[test]
-    fn latin_names_transliterate_the_kazakh_forms() {
-        for citizen in sample(500) {
-            assert_eq!(
-                super::super::translit::kazakh_to_latin(&citizen.surname_kk),
-                citizen.surname_latin
-            );
-            assert_eq!(
-                citizen
-                    .patronymic_kk
-                    .as_deref()
-                    .map(super::super::translit::kazakh_to_latin),
-                citizen.patronymic_latin
-            );
-        }
-    }
-
-    #[test]
-    fn regions_and_citizenships_are_mixed() {
-        let citizens = sample(4000);
-        let share = |predicate: &dyn Fn(&KzCitizen) -> bool| {
-            citizens.iter().filter(|citizen| predicate(citizen)).count() as f64 / 4000.0
-        };
-        let almaty = share(&|citizen| citizen.address.kato.starts_with("75"));
-        assert!((0.08..0.14).contains(&almaty), "almaty {almaty}");
-        assert!(share(&|citizen| citizen.citizenship == "ES") > 0.003);
-        assert!(
-            share(&|citizen| citizen
-                .patronymic_kk
-                .as_deref()
-                .is_some_and(|p| p.ends_with("ұлы")))
-                > 0.05
-        );
-        let children = share(&|citizen| citizen.birth_date.as_str() > "2010-01-01");
-        assert!((0.22..0.34).contains(&children), "children {children}");
-    }
-}
+mod tests;

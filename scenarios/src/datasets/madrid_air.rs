@@ -1,18 +1,23 @@
 //! `madrid.air`: hourly air quality in the datos.madrid.es layout — one
 //! row per station, magnitude and day with 24 value/validity pairs. Levels
 //! follow station type, daily traffic peaks, weekly and seasonal cycles;
-//! shared multi-day episodes (winter stagnation, summer ozone, Saharan
-//! dust) push some days over EU and WHO thresholds; a few hours are
-//! invalid (`N`).
+//! what is emitted builds up in still air and is flushed by wind under a
+//! high mixing layer (the city's weather, `air_weather`), so multi-day
+//! stagnation episodes, summer ozone and Saharan dust push some days over
+//! EU and WHO thresholds; a few hours are invalid (`N`).
 
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::Context;
+use super::air_weather;
 use super::codelists::CODELISTS;
-use super::rng::{RecordRng, hash_words, unit_from_hash};
+use super::rng::{RecordRng, hash_str, hash_words, unit_from_hash};
 use super::time::Date;
+
+/// The city whose weather the series share.
+const CITY: &str = "Madrid";
 
 /// One row: a station, magnitude and day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,13 +52,15 @@ pub struct HourValue {
 }
 
 /// The first day of the series.
-pub(crate) const FIRST_DAY: Date = Date::new(2025, 1, 1);
+pub(crate) const FIRST_DAY: Date = air_weather::FIRST_DAY;
 
 struct Series {
     station: String,
     station_kind: String,
     magnitude: u32,
     technique: u32,
+    /// The series' own noise.
+    seed: u64,
 }
 
 static SERIES: LazyLock<Vec<Series>> = LazyLock::new(|| {
@@ -66,6 +73,7 @@ static SERIES: LazyLock<Vec<Series>> = LazyLock::new(|| {
                 station_kind: station.kind.clone(),
                 magnitude,
                 technique: technique(magnitude),
+                seed: hash_str(&format!("{}/{magnitude}", station.code)),
             })
         })
         .collect()
@@ -153,7 +161,8 @@ fn seasonal(magnitude: u32, day_of_year: f64) -> f64 {
 }
 
 /// Episode strength on a day (0 = none), shared by all stations: an
-/// episode starts on ~4 % of days and lasts 2–5 days.
+/// episode starts on ~4 % of days and lasts 2–5 days. Kinds: 2 summer
+/// ozone, 3 Saharan dust.
 fn episode(latent: u64, kind: u64, day: i64) -> f64 {
     (0..5)
         .filter_map(|back| {
@@ -172,7 +181,29 @@ fn round_to(value: f64, decimals: usize) -> f64 {
     (value * scale).round() / scale
 }
 
-/// Generates row `index`.
+/// Whether a magnitude builds up in still air (every one but ozone, which
+/// the sun makes where the air is clean).
+fn builds_up(magnitude: u32) -> bool {
+    magnitude != 14
+}
+
+/// The emission of a series at an hour: its level at typical ventilation.
+fn emission(series: &Series, hour: i64) -> f64 {
+    let date = air_weather::date_of(hour);
+    let day_of_year = (date.to_days() - Date::new(date.year, 1, 1).to_days()) as f64;
+    let (base, _) = base_level(series.magnitude);
+    base * station_factor(&series.station_kind, series.magnitude)
+        * seasonal(series.magnitude, day_of_year)
+        * diurnal(
+            series.magnitude,
+            hour.rem_euclid(24) as u32,
+            date.weekday() >= 5,
+        )
+}
+
+/// Generates row `index`: the series' emissions held in Madrid's air
+/// ([`air_weather::build_up`]), Saharan dust on top of particles, summer
+/// ozone episodes, slow station noise and a few invalid hours.
 pub(crate) fn generate(context: &Context, index: u64) -> MadridAirDay {
     let mut rng: RecordRng = context.key.record(index);
     let series = &SERIES[(index % series_count().max(1)) as usize];
@@ -181,31 +212,40 @@ pub(crate) fn generate(context: &Context, index: u64) -> MadridAirDay {
     let day_of_year = (date.to_days() - Date::new(date.year, 1, 1).to_days()) as f64;
     let weekend = date.weekday() >= 5;
     let absolute_day = date.to_days();
+    let first_hour = day_number * 24;
 
     let latent = context.key.latent;
     let winter = ((day_of_year - 15.0) / 365.0 * std::f64::consts::TAU).cos();
-    let boost = match series.magnitude {
-        // Winter anticyclones trap traffic pollution.
-        1 | 6 | 7 | 8 | 12 | 20 | 30 | 35 => {
-            episode(latent, 1, absolute_day) * winter.max(0.0) * 1.6
-        }
+    let levels: Vec<f64> = if builds_up(series.magnitude) {
+        let dust = match series.magnitude {
+            // Saharan dust intrusions.
+            9 | 10 => 1.0 + episode(latent, 3, absolute_day) * 2.2,
+            _ => 1.0,
+        };
+        air_weather::build_up(latent, CITY, first_hour, 24, |hour| emission(series, hour))
+            .into_iter()
+            .map(|level| level * dust)
+            .collect()
+    } else {
         // Summer ozone episodes.
-        14 => episode(latent, 2, absolute_day) * (-winter).max(0.0) * 1.1,
-        // Saharan dust intrusions.
-        9 | 10 => episode(latent, 3, absolute_day) * 2.2,
-        _ => 0.0,
+        let boost = episode(latent, 2, absolute_day) * (-winter).max(0.0) * 1.1;
+        let (base, _) = base_level(series.magnitude);
+        let level = base
+            * station_factor(&series.station_kind, series.magnitude)
+            * seasonal(series.magnitude, day_of_year)
+            * (1.0 + boost);
+        (0..24)
+            .map(|hour| level * diurnal(series.magnitude, hour, weekend))
+            .collect()
     };
-    let (base, decimals) = base_level(series.magnitude);
-    let level = base
-        * station_factor(&series.station_kind, series.magnitude)
-        * seasonal(series.magnitude, day_of_year)
-        * (1.0 + boost);
+    let (_, decimals) = base_level(series.magnitude);
+    let noise_seed = hash_words(&[latent, series.seed]);
     let outage = rng.chance(0.004);
     let mut horas = Vec::with_capacity(24);
-    let mut drift = rng.normal() * 0.15;
-    for hour in 0..24 {
-        drift = 0.8 * drift + 0.12 * rng.normal();
-        let value = level * diurnal(series.magnitude, hour, weekend) * drift.exp();
+    for (hour, level) in levels.into_iter().enumerate() {
+        let absolute = first_hour + hour as i64;
+        let noise = 0.3 * air_weather::smooth_noise(noise_seed, absolute, 3);
+        let value = level * noise.exp() * rng.uniform(0.95, 1.05);
         let invalid = rng.chance(0.012);
         let (valor, validez) = if outage {
             (0.0, "N")

@@ -1,6 +1,9 @@
-//! `madrid.residents`: padrón-style persons — DNI for Spaniards, NIE for
-//! foreign residents (Kazakh nationals included), district and barrio in
-//! proportion to the real district populations, a plausible age pyramid.
+//! `madrid.residents`: padrón-style persons — a unique DNI for Spaniards
+//! (older people lower numbers), a unique NIE for foreign residents (Kazakh
+//! nationals included), names of each origin, district and barrio in
+//! proportion to the district populations, and the city's shares of
+//! foreign nationals, people born abroad, sexes and ages (sources next to
+//! each figure below).
 
 use std::sync::LazyLock;
 
@@ -8,12 +11,16 @@ use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::codelists::CODELISTS;
+use super::id_alloc::{YearRanges, dni_number, nie_parts};
 use super::ids::{format_dni, format_nie};
 use super::kz_citizens::{age_from_bands, birth_date_for_age};
-use super::names::{ES_FEMALE, ES_MALE, ES_SURNAMES, FOREIGN_ORIGINS, pick_skewed, skewed};
+use super::names::{
+    CHINESE, ITALIAN, KAZAKH_PASSPORT, LATAM, LatinPool, MOROCCAN, ROMANIAN, SPANISH,
+    UKRAINIAN_LATIN, pick_skewed, skewed,
+};
 use super::record::quoted;
-use super::rng::Weighted;
-use super::time::Date;
+use super::rng::{RecordRng, Weighted};
+use super::time::{Date, is_leap};
 
 /// A resident in `madrid.residents`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,19 +78,153 @@ pub struct Domicilio {
     pub municipio: String,
 }
 
-/// Madrid's age structure (padrón ≈ 2023), share per 5-year band from 0–4
-/// to 85+ (the last band is 85–99).
+/// Madrid's age structure, all residents, share per 5-year band from 0–4
+/// to 85+ (the last band is 85–99). 65+ = 20.2 % as published for 2023
+/// ("El municipio en cifras", Comunidad de Madrid: Madrid, porcentaje de
+/// población de 65 y más años, 2023); 0–14 = 12.9 % against 13.1 % in the
+/// padrón of 1 January 2020 (Ayuntamiento de Madrid). The shape of the
+/// other bands is approximate.
 pub(crate) const MADRID_AGE_BANDS: [f64; 18] = [
-    3.9, 4.3, 4.7, 4.7, 5.2, 6.6, 7.2, 7.2, 8.0, 8.5, 8.0, 7.4, 6.5, 5.4, 4.7, 3.8, 2.9, 3.2,
+    3.9, 4.3, 4.7, 4.7, 5.2, 6.6, 7.2, 7.0, 7.8, 8.3, 8.0, 7.4, 6.5, 5.4, 4.7, 3.8, 2.9, 3.4,
 ];
 
-/// Foreign residents are younger: more weight on 20–49.
+/// Foreign nationals' age structure: younger, more weight on 20–49
+/// (approximate shape; not a published table).
 const FOREIGN_AGE_BANDS: [f64; 18] = [
     4.0, 4.5, 4.5, 5.0, 8.5, 11.5, 12.5, 12.0, 10.5, 8.5, 6.5, 4.5, 3.0, 1.8, 1.2, 0.8, 0.5, 0.3,
 ];
 
-/// Share of residents with a foreign nationality.
-pub(crate) const FOREIGN_SHARE: f64 = 0.165;
+/// Share of residents with a foreign nationality: 20 % (padrón of
+/// 1 January 2025, Ayuntamiento de Madrid: 3,527,924 residents, 80 %
+/// Spanish, 20 % foreign).
+pub(crate) const FOREIGN_SHARE: f64 = 0.20;
+
+/// Share of residents born abroad: 30.2 % (same padrón, 1 January 2025:
+/// 1,066,182 born abroad). Earlier releases: 26.3 % on 1 January 2023,
+/// 28.8 % on 1 January 2024.
+pub(crate) const BORN_ABROAD_SHARE: f64 = 0.302;
+
+/// Share of men: 46.9 % (same padrón, 1 January 2025: 1,655,762 men).
+pub(crate) const MALE_SHARE: f64 = 0.469;
+
+/// Foreign children (under 15) born in Spain: a synthetic choice.
+const FOREIGN_CHILDREN_BORN_IN_SPAIN: f64 = 0.3;
+
+/// A foreign nationality present in Madrid, its weight among foreign
+/// residents and its name pool.
+pub(crate) struct ForeignOrigin {
+    pub(crate) country: &'static str,
+    pub(crate) weight: f64,
+    pub(crate) pool: &'static LazyLock<LatinPool>,
+}
+
+/// Foreign nationalities of Madrid residents. Weights approximate the
+/// ranking of the padrón releases (Latin Americans are the majority of the
+/// foreign-born; Colombia, Venezuela and Peru led new registrations in
+/// 2022–2024; China, Romania, Italy, Honduras, Paraguay, Ecuador and
+/// Morocco follow); they are not a published table. Kazakhstan is
+/// over-represented on purpose: the lab's cross-border cases need Kazakh
+/// nationals.
+pub(crate) static FOREIGN_ORIGINS: &[ForeignOrigin] = &[
+    ForeignOrigin {
+        country: "CO",
+        weight: 12.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "VE",
+        weight: 12.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "PE",
+        weight: 7.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "CN",
+        weight: 7.0,
+        pool: &CHINESE,
+    },
+    ForeignOrigin {
+        country: "RO",
+        weight: 6.0,
+        pool: &ROMANIAN,
+    },
+    ForeignOrigin {
+        country: "HN",
+        weight: 6.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "IT",
+        weight: 6.0,
+        pool: &ITALIAN,
+    },
+    ForeignOrigin {
+        country: "EC",
+        weight: 4.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "PY",
+        weight: 4.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "MA",
+        weight: 4.0,
+        pool: &MOROCCAN,
+    },
+    ForeignOrigin {
+        country: "UA",
+        weight: 4.0,
+        pool: &UKRAINIAN_LATIN,
+    },
+    ForeignOrigin {
+        country: "AR",
+        weight: 4.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "DO",
+        weight: 3.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "BO",
+        weight: 2.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "SV",
+        weight: 2.0,
+        pool: &LATAM,
+    },
+    ForeignOrigin {
+        country: "KZ",
+        weight: 3.0,
+        pool: &KAZAKH_PASSPORT,
+    },
+];
+
+/// Countries of birth of Spaniards born abroad (naturalised Latin
+/// Americans first, then Spaniards born to emigrants): (country, weight,
+/// Latin American naming). Approximate, not a published table.
+const SPANIARDS_BORN_ABROAD: &[(&str, f64, bool)] = &[
+    ("EC", 14.0, true),
+    ("CO", 13.0, true),
+    ("PE", 12.0, true),
+    ("VE", 12.0, true),
+    ("AR", 9.0, true),
+    ("DO", 8.0, true),
+    ("BO", 5.0, true),
+    ("CU", 5.0, true),
+    ("MA", 6.0, false),
+    ("FR", 6.0, false),
+    ("DE", 5.0, false),
+    ("CH", 5.0, false),
+];
 
 /// Streets per district code: (tipo_via, nombre_via).
 const STREETS: &[(&str, &[(&str, &str)])] = &[
@@ -270,13 +411,54 @@ pub(crate) fn streets_of(district: &str) -> &'static [(&'static str, &'static st
 struct Tables {
     districts: Weighted,
     barrios: Vec<Vec<usize>>,
-    ages: Weighted,
     foreign_ages: Weighted,
     origins: Weighted,
+    countries_of_birth: Weighted,
+    /// DNI numbers by birth year, oldest first, sized by the Spaniards' age
+    /// pyramid.
+    dni_years: YearRanges,
+    /// Probability that an adult (18+) Spaniard was born abroad, chosen so
+    /// that [`BORN_ABROAD_SHARE`] of all residents are.
+    adult_spaniard_born_abroad: f64,
+}
+
+/// Normalised shares of a band table.
+fn shares(bands: &[f64; 18]) -> [f64; 18] {
+    let total: f64 = bands.iter().sum();
+    bands.map(|band| band / total)
+}
+
+/// The Spaniards' age structure: all residents minus the foreign ones.
+pub(crate) fn spanish_age_bands() -> [f64; 18] {
+    let (all, foreign) = (shares(&MADRID_AGE_BANDS), shares(&FOREIGN_AGE_BANDS));
+    let mut spanish = [0.0; 18];
+    for (band, slot) in spanish.iter_mut().enumerate() {
+        *slot = ((all[band] - FOREIGN_SHARE * foreign[band]) / (1.0 - FOREIGN_SHARE)).max(0.0005);
+    }
+    shares(&spanish)
+}
+
+/// `(birth year, weight)` for birth years 1925–2024, oldest first.
+fn birth_year_weights(bands: &[f64; 18]) -> Vec<(i32, f64)> {
+    (0..100u32)
+        .rev()
+        .map(|age| {
+            let band = (age / 5).min(17) as usize;
+            let width = if band == 17 { 15.0 } else { 5.0 };
+            (2024 - age as i32, bands[band] / width)
+        })
+        .collect()
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     let lists = &*CODELISTS;
+    let spanish = spanish_age_bands();
+    let foreign = shares(&FOREIGN_AGE_BANDS);
+    let foreign_children: f64 = foreign[..3].iter().sum();
+    // Ages 18+ are bands 4.. and two fifths of 15–19.
+    let adult_spaniards: f64 = spanish[4..].iter().sum::<f64>() + 0.4 * spanish[3];
+    let foreign_born_abroad =
+        FOREIGN_SHARE * (1.0 - FOREIGN_CHILDREN_BORN_IN_SPAIN * foreign_children);
     Tables {
         districts: Weighted::new(lists.districts.iter().map(|d| d.population as f64)),
         barrios: lists
@@ -292,104 +474,152 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
                     .collect()
             })
             .collect(),
-        ages: Weighted::new(MADRID_AGE_BANDS),
         foreign_ages: Weighted::new(FOREIGN_AGE_BANDS),
         origins: Weighted::new(FOREIGN_ORIGINS.iter().map(|origin| origin.weight)),
+        countries_of_birth: Weighted::new(
+            SPANIARDS_BORN_ABROAD.iter().map(|&(_, weight, _)| weight),
+        ),
+        dni_years: YearRanges::new(super::id_alloc::DNI_SLOTS, &birth_year_weights(&spanish)),
+        adult_spaniard_born_abroad: ((BORN_ABROAD_SHARE - foreign_born_abroad)
+            / ((1.0 - FOREIGN_SHARE) * adult_spaniards))
+            .clamp(0.0, 1.0),
     }
 });
 
 /// A district index drawn in proportion to population, and a barrio index
 /// (into the code list) within it.
-pub(crate) fn district_and_barrio(rng: &mut super::rng::RecordRng) -> (usize, usize) {
+pub(crate) fn district_and_barrio(rng: &mut RecordRng) -> (usize, usize) {
     let tables = &*TABLES;
     let district = tables.districts.sample(rng);
     let barrios = &tables.barrios[district];
     (district, barrios[rng.index(barrios.len())])
 }
 
+/// The identity part of a resident.
+struct Person {
+    document_type: &'static str,
+    document_number: String,
+    nombre: String,
+    apellido1: String,
+    apellido2: Option<String>,
+    nacionalidad: &'static str,
+    pais_nacimiento: &'static str,
+    birth: Date,
+}
+
+/// Given name and surname(s) from a pool (a second surname for Hispanic
+/// names, rarely the same as the first).
+fn names(rng: &mut RecordRng, pool: &LatinPool, male: bool) -> (String, String, Option<String>) {
+    let nombre = if male {
+        pick_skewed(rng, &pool.male)
+    } else {
+        pick_skewed(rng, &pool.female)
+    }
+    .clone();
+    let surname = skewed(rng, pool.surnames_male.len());
+    let surnames = if male {
+        &pool.surnames_male
+    } else {
+        &pool.surnames_female
+    };
+    let apellido1 = surnames[surname].clone();
+    let apellido2 = pool.two_surnames.then(|| {
+        let mut second = pick_skewed(rng, &pool.surnames_male);
+        if *second == apellido1 {
+            // Identical surnames happen, but far less than chance.
+            second = pick_skewed(rng, &pool.surnames_male);
+        }
+        second.clone()
+    });
+    (nombre, apellido1, apellido2)
+}
+
+/// The document (DNI or NIE) of record `index`: what
+/// [`generate`] writes, without the rest of the record.
+pub(crate) fn document(context: &Context, index: u64, foreign: bool) -> (&'static str, String) {
+    if foreign {
+        let (prefix, number) = nie_parts(&context.key, index);
+        ("NIE", format_nie(prefix, number))
+    } else {
+        let (number, _) = dni_number(&context.key, index, &TABLES.dni_years);
+        ("DNI", format_dni(number))
+    }
+}
+
+fn foreign_person(context: &Context, index: u64, rng: &mut RecordRng, male: bool) -> Person {
+    let tables = &*TABLES;
+    let age = age_from_bands(rng, &tables.foreign_ages);
+    let birth = birth_date_for_age(rng, age);
+    let origin = &FOREIGN_ORIGINS[tables.origins.sample(rng)];
+    let (nombre, apellido1, apellido2) = names(rng, origin.pool, male);
+    let (document_type, document_number) = document(context, index, true);
+    let born_in_spain = age < 15 && rng.chance(FOREIGN_CHILDREN_BORN_IN_SPAIN);
+    Person {
+        document_type,
+        document_number,
+        nombre,
+        apellido1,
+        apellido2,
+        nacionalidad: origin.country,
+        pais_nacimiento: if born_in_spain { "ES" } else { origin.country },
+        birth,
+    }
+}
+
+fn spanish_person(context: &Context, index: u64, rng: &mut RecordRng, male: bool) -> Person {
+    let tables = &*TABLES;
+    // The DNI slot fixes the birth year (older people, lower numbers).
+    let (number, year) = dni_number(&context.key, index, &tables.dni_years);
+    let days = if is_leap(year) { 366 } else { 365 };
+    let birth = Date::new(year, 1, 1).add_days(rng.below(days) as i64);
+    let born_abroad = 2024 - year >= 18 && rng.chance(tables.adult_spaniard_born_abroad);
+    let (pais_nacimiento, latin_american) = if born_abroad {
+        let (country, _, latin_american) =
+            SPANIARDS_BORN_ABROAD[tables.countries_of_birth.sample(rng)];
+        (country, latin_american)
+    } else {
+        ("ES", false)
+    };
+    let pool: &LatinPool = if latin_american { &LATAM } else { &SPANISH };
+    let (nombre, apellido1, apellido2) = names(rng, pool, male);
+    Person {
+        document_type: "DNI",
+        document_number: format_dni(number),
+        nombre,
+        apellido1,
+        apellido2,
+        nacionalidad: "ES",
+        pais_nacimiento,
+        birth,
+    }
+}
+
 /// Generates resident `index`.
 pub(crate) fn generate(context: &Context, index: u64) -> MadridResident {
     let mut rng = context.key.record(index);
-    let tables = &*TABLES;
     let lists = &*CODELISTS;
 
     let (district_index, barrio_index) = district_and_barrio(&mut rng);
     let district = &lists.districts[district_index];
     let barrio = &lists.barrios[barrio_index];
     let foreign = rng.chance(FOREIGN_SHARE);
-    let male = rng.chance(0.47);
-    let age = age_from_bands(
-        &mut rng,
-        if foreign {
-            &tables.foreign_ages
-        } else {
-            &tables.ages
-        },
-    );
-    let birth = birth_date_for_age(&mut rng, age);
+    let male = rng.chance(MALE_SHARE);
+    let Person {
+        document_type,
+        document_number,
+        nombre,
+        apellido1,
+        apellido2,
+        nacionalidad,
+        pais_nacimiento,
+        birth,
+    } = if foreign {
+        foreign_person(context, index, &mut rng, male)
+    } else {
+        spanish_person(context, index, &mut rng, male)
+    };
 
-    let (document_type, document_number, nombre, apellido1, apellido2, nacionalidad, pais) =
-        if foreign {
-            let origin = &FOREIGN_ORIGINS[tables.origins.sample(&mut rng)];
-            let nombre = if male {
-                pick_skewed(&mut rng, origin.male)
-            } else {
-                pick_skewed(&mut rng, origin.female)
-            };
-            let apellido1 = pick_skewed(&mut rng, origin.surnames);
-            let apellido2 = origin
-                .two_surnames
-                .then(|| pick_skewed(&mut rng, origin.surnames).to_string());
-            // Y numbers since 2008; X before; Z after Y ran out.
-            let prefix = match rng.below(10) {
-                0..=2 => 0,
-                3..=8 => 1,
-                _ => 2,
-            };
-            let nie = format_nie(prefix as u32, rng.below(10_000_000) as u32);
-            let born_in_spain = age < 15 && rng.chance(0.3);
-            (
-                "NIE",
-                nie,
-                nombre.to_string(),
-                apellido1.to_string(),
-                apellido2,
-                origin.country,
-                if born_in_spain { "ES" } else { origin.country },
-            )
-        } else {
-            let nombre = if male {
-                pick_skewed(&mut rng, ES_MALE)
-            } else {
-                pick_skewed(&mut rng, ES_FEMALE)
-            };
-            let apellido1 = pick_skewed(&mut rng, ES_SURNAMES).to_string();
-            let mut apellido2 = pick_skewed(&mut rng, ES_SURNAMES).to_string();
-            if apellido2 == apellido1 {
-                // Identical surnames happen, but far less than chance.
-                apellido2 = pick_skewed(&mut rng, ES_SURNAMES).to_string();
-            }
-            // Naturalised Spaniards born in Latin America.
-            let pais = if age > 18 && rng.chance(0.08) {
-                *rng.pick(&["VE", "CO", "PE", "EC", "AR", "DO"])
-            } else {
-                "ES"
-            };
-            // DNI numbers grow with issue date; older people have lower ones.
-            let base = 60_000_000u64.saturating_sub(u64::from(age) * 600_000);
-            let number = (base + rng.below(9_000_000)) % 100_000_000;
-            (
-                "DNI",
-                format_dni(number as u32),
-                nombre.to_string(),
-                apellido1,
-                Some(apellido2),
-                "ES",
-                pais,
-            )
-        };
-
-    let earliest = if foreign || pais != "ES" {
+    let earliest = if foreign || pais_nacimiento != "ES" {
         birth.to_days().max(Date::new(2000, 1, 1).to_days())
     } else {
         birth.to_days()
@@ -438,7 +668,7 @@ pub(crate) fn generate(context: &Context, index: u64) -> MadridResident {
         sexo: if male { "H" } else { "M" }.to_owned(),
         fecha_nacimiento: birth.iso(),
         nacionalidad: nacionalidad.to_owned(),
-        pais_nacimiento: pais.to_owned(),
+        pais_nacimiento: pais_nacimiento.to_owned(),
         domicilio,
         fecha_alta: alta.iso(),
     }
@@ -502,88 +732,4 @@ impl MadridResident {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::datasets::ids::{is_valid_dni, is_valid_nie};
-    use crate::datasets::{Dataset, GenConfig, Split};
-
-    fn sample(n: u64) -> Vec<MadridResident> {
-        let context = Context::new(&GenConfig::new(
-            Dataset::MadridResidents,
-            Split::Practice,
-            5,
-        ));
-        (0..n).map(|index| generate(&context, index)).collect()
-    }
-
-    #[test]
-    fn documents_are_valid() {
-        for resident in sample(3000) {
-            let valid = match resident.document_type.as_str() {
-                "DNI" => is_valid_dni(&resident.document_number) && resident.nacionalidad == "ES",
-                "NIE" => is_valid_nie(&resident.document_number) && resident.nacionalidad != "ES",
-                _ => false,
-            };
-            assert!(valid, "{resident:?}");
-            assert!(
-                resident.fecha_alta >= resident.fecha_nacimiento,
-                "{resident:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn districts_and_ages_follow_targets() {
-        let n = 20_000;
-        let residents = sample(n);
-        let lists = &*CODELISTS;
-        let total: u64 = lists.districts.iter().map(|d| d.population).sum();
-        for district in &lists.districts {
-            let target = district.population as f64 / total as f64;
-            let found = residents
-                .iter()
-                .filter(|r| r.domicilio.cod_distrito == district.code)
-                .count() as f64
-                / n as f64;
-            assert!(
-                (found - target).abs() < 0.012,
-                "{} {found} vs {target}",
-                district.name
-            );
-        }
-        // Age bands: under 15, 15–64, 65+ against the padrón-like mix.
-        let age_of = |resident: &MadridResident| -> i32 {
-            2024 - resident.fecha_nacimiento[..4].parse::<i32>().unwrap_or(0)
-        };
-        let share = |low: i32, high: i32| {
-            residents
-                .iter()
-                .filter(|r| (low..high).contains(&age_of(r)))
-                .count() as f64
-                / n as f64
-        };
-        let (children, working, elderly) = (share(0, 15), share(15, 65), share(65, 200));
-        assert!((0.11..0.16).contains(&children), "children {children}");
-        assert!((0.62..0.72).contains(&working), "working {working}");
-        assert!((0.17..0.25).contains(&elderly), "elderly {elderly}");
-        let foreign = residents
-            .iter()
-            .filter(|r| r.document_type == "NIE")
-            .count() as f64
-            / n as f64;
-        assert!((foreign - FOREIGN_SHARE).abs() < 0.015, "foreign {foreign}");
-        assert!(residents.iter().any(|r| r.nacionalidad == "KZ"));
-    }
-
-    #[test]
-    fn barrios_belong_to_their_district() {
-        for resident in sample(2000) {
-            let address = &resident.domicilio;
-            assert_eq!(
-                address.cod_barrio[..address.cod_barrio.len() - 1].trim_start_matches('0'),
-                address.cod_distrito.trim_start_matches('0')
-            );
-            assert!(address.cod_postal.starts_with("280"));
-        }
-    }
-}
+mod tests;

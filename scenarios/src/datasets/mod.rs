@@ -19,8 +19,10 @@
 //! assert!(first.is_some_and(|generated| generated.record.id().starts_with("KZ-")));
 //! ```
 
+pub(crate) mod air_weather;
 mod appeal_text;
 mod codelists;
+mod id_alloc;
 pub mod ids;
 mod kz_air;
 mod kz_appeals;
@@ -30,6 +32,9 @@ mod madrid_air;
 mod madrid_requests;
 mod madrid_residents;
 pub(crate) mod names;
+mod names_es;
+mod names_kz;
+mod permute;
 mod record;
 mod rng;
 mod text;

@@ -1,16 +1,27 @@
-//! Name pools: Spanish (Madrid residents), Kazakh and Russian (Kazakh
-//! citizens, in Kazakh and Russian Cyrillic forms), and the foreign names
-//! each side meets. Pools are skewed so that the first entries are the
-//! most frequent, as real name frequencies are.
+//! Name pools built once from the tables in [`super::names_kz`] and
+//! [`super::names_es`]: for each ethnic group of Kazakhstan, names in
+//! Kazakh Cyrillic, Russian Cyrillic and 2021 Kazakh Latin with the
+//! patronymics they form; for each origin of Madrid residents, names in
+//! the Latin spelling of the padrón. Pools are drawn with a skew so that
+//! the first entries are the most frequent, as real name frequencies are.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use super::names_es as es;
+use super::names_kz as kz;
 use super::rng::RecordRng;
 use super::translit::kazakh_to_latin;
 
 /// An index skewed towards the start of a pool of `len` entries.
 pub(crate) fn skewed(rng: &mut RecordRng, len: usize) -> usize {
-    ((len as f64) * rng.unit().powf(1.7)) as usize % len.max(1)
+    skewed_index(rng.unit(), len)
+}
+
+/// The index [`skewed`] draws for a uniform `unit` in `[0, 1)`: entry `k`
+/// of `n` has probability `((k + 1)/n)^(1/1.7) − (k/n)^(1/1.7)`.
+pub(crate) fn skewed_index(unit: f64, len: usize) -> usize {
+    ((len as f64) * unit.powf(1.7)) as usize % len.max(1)
 }
 
 /// Picks from a pool with the frequency skew.
@@ -18,457 +29,19 @@ pub(crate) fn pick_skewed<'a, T>(rng: &mut RecordRng, pool: &'a [T]) -> &'a T {
     &pool[skewed(rng, pool.len())]
 }
 
-pub(crate) const ES_MALE: &[&str] = &[
-    "Antonio",
-    "José",
-    "Manuel",
-    "Francisco",
-    "David",
-    "Juan",
-    "Javier",
-    "Daniel",
-    "Carlos",
-    "Jesús",
-    "Alejandro",
-    "Miguel",
-    "Rafael",
-    "Pablo",
-    "Sergio",
-    "Ángel",
-    "Fernando",
-    "Luis",
-    "Jorge",
-    "Alberto",
-    "Álvaro",
-    "Diego",
-    "Adrián",
-    "Raúl",
-    "Enrique",
-    "Ramón",
-    "Vicente",
-    "Iván",
-    "Rubén",
-    "Óscar",
-    "Andrés",
-    "Joaquín",
-    "Santiago",
-    "Eduardo",
-    "Víctor",
-    "Roberto",
-    "Mario",
-    "Hugo",
-    "Martín",
-    "Lucas",
-    "José Luis",
-    "Juan Carlos",
-    "José Antonio",
-    "Francisco Javier",
-    "Jose Manuel",
-    "Mateo",
-    "Leo",
-    "Marcos",
-    "Gonzalo",
-    "Ignacio",
-];
-
-pub(crate) const ES_FEMALE: &[&str] = &[
-    "María",
-    "Carmen",
-    "Ana",
-    "Laura",
-    "Isabel",
-    "Cristina",
-    "Marta",
-    "Lucía",
-    "Elena",
-    "Pilar",
-    "Paula",
-    "Sara",
-    "Raquel",
-    "Rosa",
-    "Dolores",
-    "Mercedes",
-    "Beatriz",
-    "Julia",
-    "Teresa",
-    "Silvia",
-    "Patricia",
-    "Irene",
-    "Rocío",
-    "Nuria",
-    "Alba",
-    "Andrea",
-    "Sofía",
-    "Marina",
-    "Claudia",
-    "Eva",
-    "Inmaculada",
-    "Montserrat",
-    "Lorena",
-    "Natalia",
-    "Carla",
-    "María José",
-    "María Carmen",
-    "Ana María",
-    "María Pilar",
-    "María Dolores",
-    "Martina",
-    "Valeria",
-    "Noelia",
-    "Alicia",
-    "Victoria",
-    "Esther",
-    "Consuelo",
-    "Blanca",
-    "Olga",
-    "Celia",
-];
-
-pub(crate) const ES_SURNAMES: &[&str] = &[
-    "García",
-    "Rodríguez",
-    "González",
-    "Fernández",
-    "López",
-    "Martínez",
-    "Sánchez",
-    "Pérez",
-    "Gómez",
-    "Martín",
-    "Jiménez",
-    "Ruiz",
-    "Hernández",
-    "Díaz",
-    "Moreno",
-    "Muñoz",
-    "Álvarez",
-    "Romero",
-    "Alonso",
-    "Gutiérrez",
-    "Navarro",
-    "Torres",
-    "Domínguez",
-    "Vázquez",
-    "Ramos",
-    "Gil",
-    "Ramírez",
-    "Serrano",
-    "Blanco",
-    "Molina",
-    "Morales",
-    "Suárez",
-    "Ortega",
-    "Delgado",
-    "Castro",
-    "Ortiz",
-    "Rubio",
-    "Marín",
-    "Sanz",
-    "Núñez",
-    "Iglesias",
-    "Medina",
-    "Garrido",
-    "Cortés",
-    "Castillo",
-    "Santos",
-    "Lozano",
-    "Guerrero",
-    "Cano",
-    "Prieto",
-    "Méndez",
-    "Cruz",
-    "Calvo",
-    "Gallego",
-    "Vidal",
-    "León",
-    "Herrera",
-    "Márquez",
-    "Peña",
-    "Cabrera",
-    "Flores",
-    "Campos",
-    "Vega",
-    "Fuentes",
-    "Carrasco",
-    "Díez",
-    "de la Fuente",
-    "del Río",
-    "Sáez",
-];
-
-/// A foreign nationality present in Madrid, with its share of foreign
-/// residents and the name pools used for it.
-pub(crate) struct ForeignOrigin {
-    pub(crate) country: &'static str,
-    pub(crate) weight: f64,
-    pub(crate) male: &'static [&'static str],
-    pub(crate) female: &'static [&'static str],
-    pub(crate) surnames: &'static [&'static str],
-    /// True when people carry two surnames (Hispanic naming).
-    pub(crate) two_surnames: bool,
+/// The entries of a comma-separated table, trimmed, first occurrences
+/// only.
+fn entries(table: &'static str) -> Vec<&'static str> {
+    let mut seen = HashSet::new();
+    table
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty() && seen.insert(*entry))
+        .collect()
 }
 
-const LATAM_MALE: &[&str] = &[
-    "José",
-    "Luis",
-    "Carlos",
-    "Jorge",
-    "Juan",
-    "Andrés",
-    "Kevin",
-    "Jhon",
-    "Wilson",
-    "Brayan",
-    "Luis Alberto",
-    "Cristian",
-    "Edwin",
-    "Jonathan",
-    "Miguel Ángel",
-];
-const LATAM_FEMALE: &[&str] = &[
-    "María",
-    "Yessenia",
-    "Daniela",
-    "Gabriela",
-    "Valentina",
-    "Andrea",
-    "Karen",
-    "Yuliana",
-    "Luz Marina",
-    "Ana Lucía",
-    "Mayerlin",
-    "Rosa María",
-    "Paola",
-    "Diana",
-    "Carolina",
-];
-const LATAM_SURNAMES: &[&str] = &[
-    "Rodríguez",
-    "Gómez",
-    "Pérez",
-    "Hernández",
-    "Ramírez",
-    "Torres",
-    "Flores",
-    "Rojas",
-    "Vargas",
-    "Castillo",
-    "Mendoza",
-    "Quispe",
-    "Chávez",
-    "Guzmán",
-    "Cárdenas",
-    "Zambrano",
-    "Paredes",
-    "Villalobos",
-    "Salazar",
-    "Ríos",
-];
-const RO_MALE: &[&str] = &[
-    "Ion", "Andrei", "Mihai", "Gheorghe", "Vasile", "Florin", "Marius", "Ionuț",
-];
-const RO_FEMALE: &[&str] = &[
-    "Maria",
-    "Elena",
-    "Ioana",
-    "Andreea",
-    "Mihaela",
-    "Florentina",
-    "Gabriela",
-];
-const RO_SURNAMES: &[&str] = &[
-    "Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Rusu", "Munteanu",
-    "Matei",
-];
-const CN_MALE: &[&str] = &["Wei", "Jian", "Hao", "Lei", "Jun", "Ming", "Tao", "Yong"];
-const CN_FEMALE: &[&str] = &["Li", "Xiu Ying", "Min", "Jing", "Yan", "Hui", "Fang", "Xin"];
-const CN_SURNAMES: &[&str] = &[
-    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
-];
-const MA_MALE: &[&str] = &[
-    "Mohamed",
-    "Ahmed",
-    "Youssef",
-    "Said",
-    "Rachid",
-    "Hamza",
-    "Karim",
-    "Abdelkader",
-];
-const MA_FEMALE: &[&str] = &[
-    "Fatima", "Khadija", "Aicha", "Naima", "Malika", "Samira", "Zineb",
-];
-const MA_SURNAMES: &[&str] = &[
-    "El Idrissi",
-    "Benali",
-    "El Amrani",
-    "Bouzid",
-    "Alaoui",
-    "Haddad",
-    "Tahiri",
-    "Ouali",
-];
-const IT_MALE: &[&str] = &[
-    "Marco",
-    "Luca",
-    "Giuseppe",
-    "Alessandro",
-    "Francesco",
-    "Matteo",
-    "Andrea",
-];
-const IT_FEMALE: &[&str] = &[
-    "Giulia",
-    "Francesca",
-    "Chiara",
-    "Sara",
-    "Valentina",
-    "Federica",
-];
-const IT_SURNAMES: &[&str] = &[
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci",
-];
-const UA_MALE: &[&str] = &[
-    "Oleksandr",
-    "Andrii",
-    "Serhii",
-    "Dmytro",
-    "Volodymyr",
-    "Mykola",
-];
-const UA_FEMALE: &[&str] = &["Olena", "Iryna", "Nataliia", "Tetiana", "Oksana", "Yuliia"];
-const UA_SURNAMES: &[&str] = &[
-    "Kovalenko",
-    "Bondarenko",
-    "Shevchenko",
-    "Tkachenko",
-    "Kravchenko",
-    "Melnyk",
-];
-/// Kazakh nationals in Madrid: names as printed in their passports (ICAO
-/// transliteration of the Russian form), one surname.
-pub(crate) const KZ_PASSPORT_MALE: &[&str] = &[
-    "Nurlan", "Yerlan", "Askhat", "Daulet", "Arman", "Timur", "Aidos", "Dias", "Alikhan", "Serik",
-];
-pub(crate) const KZ_PASSPORT_FEMALE: &[&str] = &[
-    "Aigerim", "Assel", "Dinara", "Aruzhan", "Madina", "Saltanat", "Zhanar", "Aizhan", "Dana",
-];
-pub(crate) const KZ_PASSPORT_SURNAMES: &[&str] = &[
-    "Zhaksybekov",
-    "Sarsenbayev",
-    "Nurlanov",
-    "Kassymov",
-    "Akhmetov",
-    "Omarov",
-    "Ospanov",
-    "Zhumabayev",
-    "Iskakov",
-    "Tulegenov",
-    "Abenov",
-    "Baimukhanov",
-];
-
-/// Foreign nationalities of Madrid residents, weights ≈ shares of the
-/// foreign population (Kazakhstan over-represented on purpose: the lab's
-/// cross-border cases need them).
-pub(crate) static FOREIGN_ORIGINS: &[ForeignOrigin] = &[
-    ForeignOrigin {
-        country: "VE",
-        weight: 13.0,
-        male: LATAM_MALE,
-        female: LATAM_FEMALE,
-        surnames: LATAM_SURNAMES,
-        two_surnames: true,
-    },
-    ForeignOrigin {
-        country: "CO",
-        weight: 11.0,
-        male: LATAM_MALE,
-        female: LATAM_FEMALE,
-        surnames: LATAM_SURNAMES,
-        two_surnames: true,
-    },
-    ForeignOrigin {
-        country: "RO",
-        weight: 8.0,
-        male: RO_MALE,
-        female: RO_FEMALE,
-        surnames: RO_SURNAMES,
-        two_surnames: false,
-    },
-    ForeignOrigin {
-        country: "PE",
-        weight: 7.0,
-        male: LATAM_MALE,
-        female: LATAM_FEMALE,
-        surnames: LATAM_SURNAMES,
-        two_surnames: true,
-    },
-    ForeignOrigin {
-        country: "CN",
-        weight: 7.0,
-        male: CN_MALE,
-        female: CN_FEMALE,
-        surnames: CN_SURNAMES,
-        two_surnames: false,
-    },
-    ForeignOrigin {
-        country: "EC",
-        weight: 5.0,
-        male: LATAM_MALE,
-        female: LATAM_FEMALE,
-        surnames: LATAM_SURNAMES,
-        two_surnames: true,
-    },
-    ForeignOrigin {
-        country: "HN",
-        weight: 5.0,
-        male: LATAM_MALE,
-        female: LATAM_FEMALE,
-        surnames: LATAM_SURNAMES,
-        two_surnames: true,
-    },
-    ForeignOrigin {
-        country: "MA",
-        weight: 5.0,
-        male: MA_MALE,
-        female: MA_FEMALE,
-        surnames: MA_SURNAMES,
-        two_surnames: false,
-    },
-    ForeignOrigin {
-        country: "IT",
-        weight: 5.0,
-        male: IT_MALE,
-        female: IT_FEMALE,
-        surnames: IT_SURNAMES,
-        two_surnames: false,
-    },
-    ForeignOrigin {
-        country: "PY",
-        weight: 4.0,
-        male: LATAM_MALE,
-        female: LATAM_FEMALE,
-        surnames: LATAM_SURNAMES,
-        two_surnames: true,
-    },
-    ForeignOrigin {
-        country: "UA",
-        weight: 3.0,
-        male: UA_MALE,
-        female: UA_FEMALE,
-        surnames: UA_SURNAMES,
-        two_surnames: false,
-    },
-    ForeignOrigin {
-        country: "KZ",
-        weight: 3.0,
-        male: KZ_PASSPORT_MALE,
-        female: KZ_PASSPORT_FEMALE,
-        surnames: KZ_PASSPORT_SURNAMES,
-        two_surnames: false,
-    },
-];
+// ---------------------------------------------------------------------------
+// Kazakhstan.
 
 /// One name in its Kazakh, Russian and Latin (2021, from the Kazakh form)
 /// spellings.
@@ -479,180 +52,15 @@ pub(crate) struct Spelled {
     pub(crate) latin: String,
 }
 
-fn spelled(pairs: &[(&'static str, &'static str)]) -> Vec<Spelled> {
-    pairs
-        .iter()
-        .map(|&(kk, ru)| Spelled {
-            kk: kk.to_owned(),
-            ru: ru.to_owned(),
-            latin: kazakh_to_latin(kk),
-        })
-        .collect()
+impl Spelled {
+    fn new(kk: String, ru: String) -> Spelled {
+        Spelled {
+            latin: kazakh_to_latin(&kk),
+            kk,
+            ru,
+        }
+    }
 }
-
-const KZ_MALE_PAIRS: &[(&str, &str)] = &[
-    ("Нұрлан", "Нурлан"),
-    ("Ерлан", "Ерлан"),
-    ("Асхат", "Асхат"),
-    ("Дәурен", "Даурен"),
-    ("Серік", "Серик"),
-    ("Бауыржан", "Бауыржан"),
-    ("Ерболат", "Ерболат"),
-    ("Қайрат", "Кайрат"),
-    ("Марат", "Марат"),
-    ("Ержан", "Ержан"),
-    ("Әлібек", "Алибек"),
-    ("Арман", "Арман"),
-    ("Мұхтар", "Мухтар"),
-    ("Талғат", "Талгат"),
-    ("Айдос", "Айдос"),
-    ("Нұрсұлтан", "Нурсултан"),
-    ("Ернар", "Ернар"),
-    ("Дархан", "Дархан"),
-    ("Бекзат", "Бекзат"),
-    ("Темірлан", "Темирлан"),
-    ("Алихан", "Алихан"),
-    ("Асылан", "Асылан"),
-    ("Санжар", "Санжар"),
-    ("Ислам", "Ислам"),
-    ("Мирас", "Мирас"),
-    ("Абылай", "Абылай"),
-    ("Қуаныш", "Куаныш"),
-    ("Болат", "Болат"),
-    ("Мұрат", "Мурат"),
-    ("Данияр", "Данияр"),
-    ("Ақжол", "Акжол"),
-    ("Жандос", "Жандос"),
-];
-const KZ_FEMALE_PAIRS: &[(&str, &str)] = &[
-    ("Айгерім", "Айгерим"),
-    ("Гүлнар", "Гульнар"),
-    ("Әсел", "Асель"),
-    ("Жанар", "Жанар"),
-    ("Динара", "Динара"),
-    ("Аружан", "Аружан"),
-    ("Айжан", "Айжан"),
-    ("Гүлмира", "Гульмира"),
-    ("Мадина", "Мадина"),
-    ("Ақбота", "Акбота"),
-    ("Салтанат", "Салтанат"),
-    ("Назерке", "Назерке"),
-    ("Дана", "Дана"),
-    ("Томирис", "Томирис"),
-    ("Жансая", "Жансая"),
-    ("Ұлжан", "Улжан"),
-    ("Меруерт", "Меруерт"),
-    ("Сәуле", "Сауле"),
-    ("Балжан", "Балжан"),
-    ("Камила", "Камила"),
-    ("Әйгерім", "Айгерим"),
-    ("Ләззат", "Ляззат"),
-    ("Перизат", "Перизат"),
-    ("Інжу", "Инжу"),
-];
-/// Kazakh surname stems (male `-ов/-ев` forms); the female form adds `а`.
-const KZ_SURNAME_PAIRS: &[(&str, &str)] = &[
-    ("Сәрсенбаев", "Сарсенбаев"),
-    ("Жақсыбеков", "Жаксыбеков"),
-    ("Нұрланов", "Нурланов"),
-    ("Қасымов", "Касымов"),
-    ("Төлеуов", "Толеуов"),
-    ("Ахметов", "Ахметов"),
-    ("Серікбаев", "Серикбаев"),
-    ("Омаров", "Омаров"),
-    ("Бекмұхамбетов", "Бекмухамбетов"),
-    ("Әбдірахманов", "Абдрахманов"),
-    ("Исаев", "Исаев"),
-    ("Жұмабаев", "Жумабаев"),
-    ("Оспанов", "Оспанов"),
-    ("Ысқақов", "Искаков"),
-    ("Тілеуғабылов", "Тлеугабылов"),
-    ("Байжанов", "Байжанов"),
-    ("Мұратов", "Муратов"),
-    ("Құдайбергенов", "Кудайбергенов"),
-    ("Есенов", "Есенов"),
-    ("Әлиев", "Алиев"),
-    ("Бейсенов", "Бейсенов"),
-    ("Сүлейменов", "Сулейменов"),
-    ("Төлегенов", "Тулегенов"),
-    ("Әбенов", "Абенов"),
-    ("Баймұханов", "Баймуханов"),
-];
-/// Kazakh surnames without a Russian suffix (same for both sexes).
-const KZ_PLAIN_SURNAME_PAIRS: &[(&str, &str)] = &[
-    ("Сәрсенбай", "Сарсенбай"),
-    ("Жақсыбек", "Жаксыбек"),
-    ("Нұрлан", "Нурлан"),
-    ("Тоқтар", "Токтар"),
-    ("Әбдіғали", "Абдигали"),
-    ("Серікбай", "Серикбай"),
-];
-const RU_MALE_PAIRS: &[(&str, &str)] = &[
-    ("Александр", "Александр"),
-    ("Сергей", "Сергей"),
-    ("Дмитрий", "Дмитрий"),
-    ("Андрей", "Андрей"),
-    ("Алексей", "Алексей"),
-    ("Евгений", "Евгений"),
-    ("Виктор", "Виктор"),
-    ("Владимир", "Владимир"),
-    ("Игорь", "Игорь"),
-    ("Николай", "Николай"),
-];
-const RU_FEMALE_PAIRS: &[(&str, &str)] = &[
-    ("Елена", "Елена"),
-    ("Ольга", "Ольга"),
-    ("Наталья", "Наталья"),
-    ("Татьяна", "Татьяна"),
-    ("Ирина", "Ирина"),
-    ("Светлана", "Светлана"),
-    ("Анна", "Анна"),
-    ("Юлия", "Юлия"),
-    ("Екатерина", "Екатерина"),
-    ("Мария", "Мария"),
-];
-/// Russian surnames (male form; the female form adds `а`, except the
-/// Korean ones, which do not change).
-const RU_SURNAME_PAIRS: &[(&str, &str)] = &[
-    ("Иванов", "Иванов"),
-    ("Петров", "Петров"),
-    ("Смирнов", "Смирнов"),
-    ("Кузнецов", "Кузнецов"),
-    ("Попов", "Попов"),
-    ("Васильев", "Васильев"),
-    ("Соколов", "Соколов"),
-    ("Михайлов", "Михайлов"),
-    ("Новиков", "Новиков"),
-    ("Федоров", "Федоров"),
-    ("Морозов", "Морозов"),
-    ("Волков", "Волков"),
-];
-const KOREAN_SURNAMES: &[(&str, &str)] =
-    &[("Ким", "Ким"), ("Цой", "Цой"), ("Пак", "Пак"), ("Ли", "Ли")];
-const ES_IN_KZ_MALE: &[(&str, &str)] = &[
-    ("Хосе", "Хосе"),
-    ("Карлос", "Карлос"),
-    ("Хавьер", "Хавьер"),
-    ("Пабло", "Пабло"),
-    ("Мануэль", "Мануэль"),
-];
-const ES_IN_KZ_FEMALE: &[(&str, &str)] = &[
-    ("Мария", "Мария"),
-    ("Ана", "Ана"),
-    ("Лаура", "Лаура"),
-    ("Лусия", "Лусия"),
-    ("Кармен", "Кармен"),
-];
-const ES_IN_KZ_SURNAMES: &[(&str, &str)] = &[
-    ("Гарсия", "Гарсия"),
-    ("Мартинес", "Мартинес"),
-    ("Лопес", "Лопес"),
-    ("Санчес", "Санчес"),
-    ("Фернандес", "Фернандес"),
-    ("Родригес", "Родригес"),
-    ("Гонсалес", "Гонсалес"),
-    ("Перес", "Перес"),
-];
 
 /// The patronymics formed from one father's name, indexed by sex
 /// (0 = male, 1 = female).
@@ -702,141 +110,757 @@ pub(crate) struct NamePool {
     pub(crate) kazakh_patronymic: bool,
 }
 
-fn feminine(pairs: &[(&'static str, &'static str)], korean: usize) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .enumerate()
-        .map(|(index, &(kk, ru))| {
-            if index >= pairs.len() - korean {
-                (kk.to_owned(), ru.to_owned())
-            } else {
-                (format!("{kk}а"), format!("{ru}а"))
-            }
-        })
-        .collect()
-}
-
-fn spelled_owned(pairs: Vec<(String, String)>) -> Vec<Spelled> {
-    pairs
-        .into_iter()
-        .map(|(kk, ru)| Spelled {
-            latin: kazakh_to_latin(&kk),
-            kk,
-            ru,
-        })
-        .collect()
-}
-
-/// The Russian patronymics (male, female) formed from a father's name.
+/// The Russian patronymics (male, female) formed from a father's name in
+/// Russian or Kazakh spelling.
 pub(crate) fn russian_patronymic(father: &str) -> (String, String) {
-    let irregular = [
+    const IRREGULAR: &[(&str, &str, &str)] = &[
         ("Дмитрий", "Дмитриевич", "Дмитриевна"),
-        ("Евгений", "Евгеньевич", "Евгеньевна"),
-        ("Игорь", "Игоревич", "Игоревна"),
-        ("Николай", "Николаевич", "Николаевна"),
-        ("Данияр", "Даниярович", "Данияровна"),
+        ("Георгий", "Георгиевич", "Георгиевна"),
+        ("Илья", "Ильич", "Ильинична"),
+        ("Лев", "Львович", "Львовна"),
+        ("Павел", "Павлович", "Павловна"),
+        ("Пётр", "Петрович", "Петровна"),
+        ("Петр", "Петрович", "Петровна"),
+        ("Михаил", "Михайлович", "Михайловна"),
+        ("Яков", "Яковлевич", "Яковлевна"),
+        ("Лука", "Лукич", "Лукинична"),
+        ("Кузьма", "Кузьмич", "Кузьминична"),
+        ("Никита", "Никитич", "Никитична"),
+        ("Данила", "Данилович", "Даниловна"),
     ];
-    if let Some(&(_, male, female)) = irregular.iter().find(|(name, _, _)| *name == father) {
+    if let Some(&(_, male, female)) = IRREGULAR.iter().find(|(name, _, _)| *name == father) {
         return (male.to_owned(), female.to_owned());
     }
-    if let Some(stem) = father.strip_suffix('й') {
-        return (format!("{stem}евич"), format!("{stem}евна"));
+    let with =
+        |stem: &str, male: &str, female: &str| (format!("{stem}{male}"), format!("{stem}{female}"));
+    if let Some(stem) = father.strip_suffix("ий") {
+        // Василий → Васильевич, Евгений → Евгеньевич.
+        return with(stem, "ьевич", "ьевна");
     }
-    (format!("{father}ович"), format!("{father}овна"))
+    if let Some(stem) = father
+        .strip_suffix('й')
+        .or_else(|| father.strip_suffix('ь'))
+    {
+        return with(stem, "евич", "евна");
+    }
+    match father.chars().last() {
+        // Мұса → Мұсаевич, Әли → Әлиевич, Қуаныш → Қуанышевич.
+        Some(
+            'а' | 'е' | 'и' | 'о' | 'ы' | 'э' | 'ю' | 'я' | 'ә' | 'і' | 'ө' | 'ж' | 'ш' | 'ч' | 'щ'
+            | 'ц',
+        ) => with(father, "евич", "евна"),
+        _ => with(father, "ович", "овна"),
+    }
+}
+
+/// The female form of a surname in Russian or Kazakh spelling
+/// (`-ов/-ев/-ин` + `а`, `-ский/-ий/-ой/-ый` → `-ая`; others unchanged).
+pub(crate) fn feminine_surname(male: &str) -> String {
+    if ["ов", "ев", "ёв", "ин", "ын"]
+        .iter()
+        .any(|suffix| male.ends_with(suffix))
+    {
+        return format!("{male}а");
+    }
+    for suffix in ["ий", "ой", "ый"] {
+        if let Some(stem) = male.strip_suffix(suffix) {
+            return format!("{stem}ая");
+        }
+    }
+    male.to_owned()
+}
+
+/// The Russian spelling of a Kazakh name: Kazakh letters replaced by their
+/// Russian counterparts, `-гүл` written `-гуль` before a consonant or at
+/// the end.
+pub(crate) fn russian_spelling(kazakh: &str) -> String {
+    let chars: Vec<char> = kazakh.chars().collect();
+    let is_vowel = |ch: char| "аәеёиоөуұүыіэюяАӘЕЁИОӨУҰҮЫІЭЮЯ".contains(ch);
+    let mut out = String::with_capacity(kazakh.len());
+    for (position, &ch) in chars.iter().enumerate() {
+        out.push(match ch {
+            'ә' => 'а',
+            'Ә' => 'А',
+            'ғ' => 'г',
+            'Ғ' => 'Г',
+            'қ' => 'к',
+            'Қ' => 'К',
+            'ң' => 'н',
+            'Ң' => 'Н',
+            'ө' => 'о',
+            'Ө' => 'О',
+            'ұ' | 'ү' => 'у',
+            'Ұ' | 'Ү' => 'У',
+            'һ' => 'х',
+            'Һ' => 'Х',
+            'і' => 'и',
+            'І' => 'И',
+            other => other,
+        });
+        let after_gul = ch == 'л'
+            && position >= 2
+            && chars[position - 1] == 'ү'
+            && matches!(chars[position - 2], 'г' | 'Г');
+        if after_gul && chars.get(position + 1).is_none_or(|&next| !is_vowel(next)) {
+            out.push('ь');
+        }
+    }
+    out
+}
+
+/// How a group's tables are spelled and declined.
+#[derive(Clone, Copy)]
+struct Style {
+    /// Tables are in Kazakh spelling (`kk[=ru]`); otherwise Russian
+    /// spelling, the same in both fields.
+    kazakh_tables: bool,
+    /// Women's surnames take the female form.
+    declines: bool,
+    has_patronymic: bool,
+    kazakh_patronymic: bool,
+}
+
+const RUSSIAN_STYLE: Style = Style {
+    kazakh_tables: false,
+    declines: true,
+    has_patronymic: true,
+    kazakh_patronymic: false,
+};
+
+/// A Kazakh-table entry (`kk` or `kk=ru`) or a Russian-table entry.
+fn spelled_entry(entry: &str, style: Style) -> (String, String) {
+    if !style.kazakh_tables {
+        return (entry.to_owned(), entry.to_owned());
+    }
+    match entry.split_once('=') {
+        Some((kk, ru)) => (kk.trim().to_owned(), ru.trim().to_owned()),
+        None => (entry.to_owned(), russian_spelling(entry)),
+    }
+}
+
+fn spelled_list(table: &'static str, style: Style) -> Vec<Spelled> {
+    entries(table)
+        .into_iter()
+        .map(|entry| {
+            let (kk, ru) = spelled_entry(entry, style);
+            Spelled::new(kk, ru)
+        })
+        .collect()
+}
+
+/// The surname formed from a Kazakh given name (`Серік` → `Серіков`,
+/// `Әли` → `Әлиев`, `Абылай` → `Абылаев`, `Қуаныш` → `Қуанышев`), in
+/// Kazakh and Russian spelling.
+fn surname_from_given(given: &Spelled) -> (String, String) {
+    let suffixed = |name: &str| match name.chars().last() {
+        Some('й') => format!("{}ев", name.trim_end_matches('й')),
+        Some('а' | 'е' | 'и' | 'о' | 'ы' | 'ә' | 'і' | 'ө' | 'ж' | 'ш' | 'ч' | 'щ' | 'ц') =>
+        {
+            format!("{name}ев")
+        }
+        _ => format!("{name}ов"),
+    };
+    (suffixed(&given.kk), suffixed(&given.ru))
+}
+
+/// Builds a pool from its tables (surnames from one or more tables, in
+/// order, then `extra` ones; duplicates dropped).
+fn pool_with(
+    male: &'static str,
+    female: &'static str,
+    surnames: &[&'static str],
+    extra: impl FnOnce(&[Spelled]) -> Vec<Spelled>,
+    style: Style,
+) -> NamePool {
+    let male = spelled_list(male, style);
+    let mut seen = HashSet::new();
+    let listed = surnames
+        .iter()
+        .flat_map(|table| spelled_list(table, style))
+        .collect::<Vec<_>>();
+    let extra = extra(&male);
+    let surnames_male: Vec<Spelled> = listed
+        .into_iter()
+        .chain(extra)
+        .filter(|name| seen.insert(name.kk.clone()) && seen.insert(format!("ru:{}", name.ru)))
+        .collect();
+    let surnames_female = surnames_male
+        .iter()
+        .map(|name| {
+            if style.declines {
+                Spelled::new(feminine_surname(&name.kk), feminine_surname(&name.ru))
+            } else {
+                name.clone()
+            }
+        })
+        .collect();
+    NamePool {
+        patronymics: male.iter().map(patronymics).collect(),
+        male,
+        female: spelled_list(female, style),
+        surnames_male,
+        surnames_female,
+        has_patronymic: style.has_patronymic,
+        kazakh_patronymic: style.kazakh_patronymic,
+    }
 }
 
 fn pool(
-    male: &[(&'static str, &'static str)],
-    female: &[(&'static str, &'static str)],
-    surnames: Vec<(String, String)>,
-    surnames_female: Vec<(String, String)>,
-    kazakh_patronymic: bool,
-    has_patronymic: bool,
+    male: &'static str,
+    female: &'static str,
+    surnames: &[&'static str],
+    style: Style,
 ) -> NamePool {
-    let male = spelled(male);
-    let patronymics = male.iter().map(patronymics).collect();
-    NamePool {
-        male,
-        female: spelled(female),
-        surnames_male: spelled_owned(surnames),
-        surnames_female: spelled_owned(surnames_female),
-        patronymics,
-        has_patronymic,
-        kazakh_patronymic,
-    }
+    pool_with(male, female, surnames, |_| Vec::new(), style)
 }
 
-fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|&(kk, ru)| (kk.to_owned(), ru.to_owned()))
-        .collect()
-}
+/// Surname tables of the other groups of Kazakhstan: surnames formed from
+/// Kazakh given names that one of them lists are left out.
+const OTHER_KZ_SURNAME_TABLES: [&str; 9] = [
+    kz::RUSSIAN_SURNAMES,
+    kz::UZBEK_SURNAMES,
+    kz::UKRAINIAN_SURNAMES,
+    kz::UYGHUR_SURNAMES,
+    kz::GERMAN_SURNAMES,
+    kz::TATAR_SURNAMES,
+    kz::KOREAN_SURNAMES,
+    kz::OTHER_MUSLIM_SURNAMES,
+    kz::OTHER_EUROPEAN_SURNAMES,
+];
 
-/// Kazakh names (surnames with `-ов/-ев`, or plain stems).
+/// Kazakh names: the listed surnames with `-ов/-ев`, plain stems, then
+/// (rarest) surnames formed from the men's given names.
 pub(crate) static KAZAKH: LazyLock<NamePool> = LazyLock::new(|| {
-    let mut male = owned(KZ_SURNAME_PAIRS);
-    let mut female = feminine(KZ_SURNAME_PAIRS, 0);
-    male.extend(owned(KZ_PLAIN_SURNAME_PAIRS));
-    female.extend(owned(KZ_PLAIN_SURNAME_PAIRS));
-    pool(KZ_MALE_PAIRS, KZ_FEMALE_PAIRS, male, female, true, true)
+    let taken: HashSet<&str> = OTHER_KZ_SURNAME_TABLES
+        .iter()
+        .flat_map(|table| entries(table))
+        .collect();
+    pool_with(
+        kz::KAZAKH_MALE,
+        kz::KAZAKH_FEMALE,
+        &[kz::KAZAKH_SURNAMES, kz::KAZAKH_PLAIN_SURNAMES],
+        |male| {
+            male.iter()
+                .map(surname_from_given)
+                .filter(|(kk, ru)| !taken.contains(kk.as_str()) && !taken.contains(ru.as_str()))
+                .map(|(kk, ru)| Spelled::new(kk, ru))
+                .collect()
+        },
+        Style {
+            kazakh_tables: true,
+            declines: true,
+            has_patronymic: true,
+            kazakh_patronymic: true,
+        },
+    )
 });
 
-/// Russian (and Korean) names of Kazakh citizens.
+/// Russian names of Kazakhstan's residents.
 pub(crate) static RUSSIAN: LazyLock<NamePool> = LazyLock::new(|| {
-    let mut pairs = RU_SURNAME_PAIRS.to_vec();
-    pairs.extend_from_slice(KOREAN_SURNAMES);
-    let female = feminine(&pairs, KOREAN_SURNAMES.len());
     pool(
-        RU_MALE_PAIRS,
-        RU_FEMALE_PAIRS,
-        owned(&pairs),
-        female,
-        false,
-        true,
+        kz::RUSSIAN_MALE,
+        kz::RUSSIAN_FEMALE,
+        &[kz::RUSSIAN_SURNAMES],
+        RUSSIAN_STYLE,
+    )
+});
+
+/// Uzbek (and Tajik) names.
+pub(crate) static UZBEK: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::UZBEK_MALE,
+        kz::UZBEK_FEMALE,
+        &[kz::UZBEK_SURNAMES],
+        RUSSIAN_STYLE,
+    )
+});
+
+/// Ukrainian names.
+pub(crate) static UKRAINIAN: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::UKRAINIAN_MALE,
+        kz::UKRAINIAN_FEMALE,
+        &[kz::UKRAINIAN_SURNAMES],
+        RUSSIAN_STYLE,
+    )
+});
+
+/// Uyghur names.
+pub(crate) static UYGHUR: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::UYGHUR_MALE,
+        kz::UYGHUR_FEMALE,
+        &[kz::UYGHUR_SURNAMES],
+        RUSSIAN_STYLE,
+    )
+});
+
+/// German names (surnames the same for both sexes).
+pub(crate) static GERMAN: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::GERMAN_MALE,
+        kz::GERMAN_FEMALE,
+        &[kz::GERMAN_SURNAMES],
+        Style {
+            declines: false,
+            ..RUSSIAN_STYLE
+        },
+    )
+});
+
+/// Tatar (and Bashkir) names.
+pub(crate) static TATAR: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::TATAR_MALE,
+        kz::TATAR_FEMALE,
+        &[kz::TATAR_SURNAMES],
+        RUSSIAN_STYLE,
+    )
+});
+
+/// Korean names (Koryo-saram: Russian given names, undeclined surnames).
+pub(crate) static KOREAN: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::KOREAN_MALE,
+        kz::KOREAN_FEMALE,
+        &[kz::KOREAN_SURNAMES],
+        Style {
+            declines: false,
+            ..RUSSIAN_STYLE
+        },
+    )
+});
+
+/// Other groups with Muslim names (Azerbaijanis, Turks, Kurds, Chechens,
+/// Dungans …).
+pub(crate) static OTHER_MUSLIM: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::OTHER_MUSLIM_MALE,
+        kz::OTHER_MUSLIM_FEMALE,
+        &[kz::OTHER_MUSLIM_SURNAMES],
+        RUSSIAN_STYLE,
+    )
+});
+
+/// Other European groups (Belarusians, Poles, Moldovans, Greeks …).
+pub(crate) static OTHER_EUROPEAN: LazyLock<NamePool> = LazyLock::new(|| {
+    pool(
+        kz::OTHER_EUROPEAN_MALE,
+        kz::OTHER_EUROPEAN_FEMALE,
+        &[kz::OTHER_EUROPEAN_SURNAMES],
+        RUSSIAN_STYLE,
     )
 });
 
 /// Spanish residents of Kazakhstan, names in Cyrillic transcription.
 pub(crate) static SPANISH_IN_KZ: LazyLock<NamePool> = LazyLock::new(|| {
     pool(
-        ES_IN_KZ_MALE,
-        ES_IN_KZ_FEMALE,
-        owned(ES_IN_KZ_SURNAMES),
-        owned(ES_IN_KZ_SURNAMES),
-        false,
+        kz::SPANISH_IN_KZ_MALE,
+        kz::SPANISH_IN_KZ_FEMALE,
+        &[kz::SPANISH_IN_KZ_SURNAMES],
+        Style {
+            kazakh_tables: false,
+            declines: false,
+            has_patronymic: false,
+            kazakh_patronymic: false,
+        },
+    )
+});
+
+/// The Kazakh pool's given names in Kazakh spelling, for membership tests.
+pub(crate) static KAZAKH_GIVEN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let pool: &'static NamePool = &KAZAKH;
+    pool.male
+        .iter()
+        .chain(&pool.female)
+        .map(|name| name.kk.as_str())
+        .collect()
+});
+
+// ---------------------------------------------------------------------------
+// Madrid.
+
+/// Names of one origin as the padrón writes them.
+#[derive(Debug)]
+pub(crate) struct LatinPool {
+    pub(crate) male: Vec<String>,
+    pub(crate) female: Vec<String>,
+    /// Men's surnames.
+    pub(crate) surnames_male: Vec<String>,
+    /// Women's surnames, aligned with `surnames_male`.
+    pub(crate) surnames_female: Vec<String>,
+    /// True when people carry two surnames (Hispanic naming).
+    pub(crate) two_surnames: bool,
+}
+
+fn latin_pool(
+    male: &'static str,
+    female: &'static str,
+    surnames: &'static str,
+    two_surnames: bool,
+) -> LatinPool {
+    let owned = |table| {
+        entries(table)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let surnames = owned(surnames);
+    LatinPool {
+        male: owned(male),
+        female: owned(female),
+        surnames_female: surnames.clone(),
+        surnames_male: surnames,
+        two_surnames,
+    }
+}
+
+/// Spanish names.
+pub(crate) static SPANISH: LazyLock<LatinPool> = LazyLock::new(|| {
+    latin_pool(
+        es::SPANISH_MALE,
+        es::SPANISH_FEMALE,
+        es::SPANISH_SURNAMES,
+        true,
+    )
+});
+
+/// Latin American names.
+pub(crate) static LATAM: LazyLock<LatinPool> =
+    LazyLock::new(|| latin_pool(es::LATAM_MALE, es::LATAM_FEMALE, es::LATAM_SURNAMES, true));
+
+/// Romanian names.
+pub(crate) static ROMANIAN: LazyLock<LatinPool> = LazyLock::new(|| {
+    latin_pool(
+        es::ROMANIAN_MALE,
+        es::ROMANIAN_FEMALE,
+        es::ROMANIAN_SURNAMES,
         false,
     )
 });
+
+/// Moroccan names.
+pub(crate) static MOROCCAN: LazyLock<LatinPool> = LazyLock::new(|| {
+    latin_pool(
+        es::MOROCCAN_MALE,
+        es::MOROCCAN_FEMALE,
+        es::MOROCCAN_SURNAMES,
+        false,
+    )
+});
+
+/// Chinese names.
+pub(crate) static CHINESE: LazyLock<LatinPool> = LazyLock::new(|| {
+    latin_pool(
+        es::CHINESE_MALE,
+        es::CHINESE_FEMALE,
+        es::CHINESE_SURNAMES,
+        false,
+    )
+});
+
+/// Italian names.
+pub(crate) static ITALIAN: LazyLock<LatinPool> = LazyLock::new(|| {
+    latin_pool(
+        es::ITALIAN_MALE,
+        es::ITALIAN_FEMALE,
+        es::ITALIAN_SURNAMES,
+        false,
+    )
+});
+
+/// Ukrainian names (passport romanisation).
+pub(crate) static UKRAINIAN_LATIN: LazyLock<LatinPool> = LazyLock::new(|| {
+    latin_pool(
+        es::UKRAINIAN_LATIN_MALE,
+        es::UKRAINIAN_LATIN_FEMALE,
+        es::UKRAINIAN_LATIN_SURNAMES,
+        false,
+    )
+});
+
+/// Kazakh nationals in Madrid: the Kazakh pool's Russian forms in the ICAO
+/// 9303 transliteration their passports print, one surname (female form
+/// for women).
+pub(crate) static KAZAKH_PASSPORT: LazyLock<LatinPool> = LazyLock::new(|| {
+    let pool: &NamePool = &KAZAKH;
+    let icao = |names: &[Spelled]| names.iter().map(|name| icao_latin(&name.ru)).collect();
+    LatinPool {
+        male: icao(&pool.male),
+        female: icao(&pool.female),
+        surnames_male: icao(&pool.surnames_male),
+        surnames_female: icao(&pool.surnames_female),
+        two_surnames: false,
+    }
+});
+
+/// Russian Cyrillic in the ICAO 9303 (2015) transliteration, title case.
+pub(crate) fn icao_latin(russian: &str) -> String {
+    let mut lower = String::with_capacity(russian.len() * 2);
+    for ch in russian.chars().flat_map(char::to_lowercase) {
+        lower.push_str(match ch {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'е' | 'ё' | 'э' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'й' => "i",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' => "ie",
+            'ы' => "y",
+            'ь' => "",
+            'ю' => "iu",
+            'я' => "ia",
+            '-' => "-",
+            ' ' => " ",
+            _ => "",
+        });
+    }
+    let mut chars = lower.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn patronymics() {
-        assert_eq!(
-            russian_patronymic("Болат"),
-            ("Болатович".to_owned(), "Болатовна".to_owned())
-        );
-        assert_eq!(
-            russian_patronymic("Сергей"),
-            ("Сергеевич".to_owned(), "Сергеевна".to_owned())
-        );
-        assert_eq!(russian_patronymic("Николай").0, "Николаевич");
+    fn patronymics_follow_russian_rules() {
+        let check = |father: &str, male: &str, female: &str| {
+            assert_eq!(
+                russian_patronymic(father),
+                (male.to_owned(), female.to_owned()),
+                "{father}"
+            );
+        };
+        check("Болат", "Болатович", "Болатовна");
+        check("Сергей", "Сергеевич", "Сергеевна");
+        check("Николай", "Николаевич", "Николаевна");
+        check("Василий", "Васильевич", "Васильевна");
+        check("Евгений", "Евгеньевич", "Евгеньевна");
+        check("Дмитрий", "Дмитриевич", "Дмитриевна");
+        check("Игорь", "Игоревич", "Игоревна");
+        check("Илья", "Ильич", "Ильинична");
+        check("Абылай", "Абылаевич", "Абылаевна");
+        check("Әли", "Әлиевич", "Әлиевна");
+        check("Мұса", "Мұсаевич", "Мұсаевна");
+        check("Қуаныш", "Қуанышевич", "Қуанышевна");
+        check("Төлеу", "Төлеуович", "Төлеуовна");
     }
 
     #[test]
-    fn pools_are_aligned() {
-        for pool in [&*KAZAKH, &*RUSSIAN, &*SPANISH_IN_KZ] {
-            assert_eq!(pool.surnames_male.len(), pool.surnames_female.len());
-            assert_eq!(pool.male.len(), pool.patronymics.len());
+    fn surnames_decline_and_spell() {
+        assert_eq!(feminine_surname("Иванов"), "Иванова");
+        assert_eq!(feminine_surname("Сейфуллин"), "Сейфуллина");
+        assert_eq!(feminine_surname("Покровский"), "Покровская");
+        assert_eq!(feminine_surname("Толстой"), "Толстая");
+        assert_eq!(feminine_surname("Коваленко"), "Коваленко");
+        assert_eq!(feminine_surname("Черных"), "Черных");
+        assert_eq!(russian_spelling("Сәрсенбаев"), "Сарсенбаев");
+        assert_eq!(russian_spelling("Құдайбергенов"), "Кудайбергенов");
+        assert_eq!(russian_spelling("Гүлнар"), "Гульнар");
+        assert_eq!(russian_spelling("Айгүл"), "Айгуль");
+        assert_eq!(russian_spelling("Гүлайым"), "Гулайым");
+        assert_eq!(icao_latin("Жанар"), "Zhanar");
+        assert_eq!(icao_latin("Асхат"), "Askhat");
+        assert_eq!(icao_latin("Сарсенбаева"), "Sarsenbaeva");
+    }
+
+    fn kz_pools() -> [(&'static str, &'static NamePool); 11] {
+        [
+            ("kazakh", &KAZAKH),
+            ("russian", &RUSSIAN),
+            ("uzbek", &UZBEK),
+            ("ukrainian", &UKRAINIAN),
+            ("uyghur", &UYGHUR),
+            ("german", &GERMAN),
+            ("tatar", &TATAR),
+            ("korean", &KOREAN),
+            ("other_muslim", &OTHER_MUSLIM),
+            ("other_european", &OTHER_EUROPEAN),
+            ("spanish_in_kz", &SPANISH_IN_KZ),
+        ]
+    }
+
+    #[test]
+    fn pools_are_aligned_and_sized() {
+        for (name, pool) in kz_pools() {
+            assert_eq!(
+                pool.surnames_male.len(),
+                pool.surnames_female.len(),
+                "{name}"
+            );
+            assert_eq!(pool.male.len(), pool.patronymics.len(), "{name}");
+            for spelled in pool
+                .male
+                .iter()
+                .chain(&pool.female)
+                .chain(&pool.surnames_female)
+            {
+                assert_eq!(spelled.latin, kazakh_to_latin(&spelled.kk), "{name}");
+                assert!(!spelled.kk.is_empty() && !spelled.ru.is_empty(), "{name}");
+            }
         }
-        assert_eq!(
-            RUSSIAN.surnames_female.last().map(|name| name.ru.as_str()),
-            Some("Ли")
+        // A few hundred names in the big groups, 20+ in the small ones.
+        assert!(KAZAKH.male.len() >= 230 && KAZAKH.female.len() >= 180);
+        assert!(
+            KAZAKH.surnames_male.len() >= 350,
+            "{}",
+            KAZAKH.surnames_male.len()
         );
+        assert!(RUSSIAN.male.len() >= 95 && RUSSIAN.female.len() >= 95);
+        assert!(
+            RUSSIAN.surnames_male.len() >= 250,
+            "{}",
+            RUSSIAN.surnames_male.len()
+        );
+        for (name, pool) in kz_pools() {
+            assert!(pool.male.len() >= 20 && pool.female.len() >= 20, "{name}");
+            assert!(pool.surnames_male.len() >= 20, "{name}");
+        }
         assert_eq!(KAZAKH.surnames_female[0].kk, "Сәрсенбаева");
+        assert_eq!(KAZAKH.surnames_female[0].ru, "Сарсенбаева");
         assert_eq!(KAZAKH.surnames_female[0].latin, "Särsenbaeva");
+        let female = |pool: &NamePool, male: &str| {
+            pool.surnames_male
+                .iter()
+                .position(|name| name.ru == male)
+                .map(|index| pool.surnames_female[index].ru.clone())
+        };
+        assert_eq!(female(&KOREAN, "Ким").as_deref(), Some("Ким"));
+        assert_eq!(female(&GERMAN, "Варкентин").as_deref(), Some("Варкентин"));
+        assert_eq!(female(&TATAR, "Сафин").as_deref(), Some("Сафина"));
+    }
+
+    #[test]
+    fn tables_have_no_duplicates() {
+        for table in [
+            kz::KAZAKH_MALE,
+            kz::KAZAKH_FEMALE,
+            kz::KAZAKH_SURNAMES,
+            kz::KAZAKH_PLAIN_SURNAMES,
+            kz::RUSSIAN_MALE,
+            kz::RUSSIAN_FEMALE,
+            kz::RUSSIAN_SURNAMES,
+            kz::UZBEK_MALE,
+            kz::UZBEK_FEMALE,
+            kz::UZBEK_SURNAMES,
+            kz::UKRAINIAN_MALE,
+            kz::UKRAINIAN_FEMALE,
+            kz::UKRAINIAN_SURNAMES,
+            kz::UYGHUR_MALE,
+            kz::UYGHUR_FEMALE,
+            kz::UYGHUR_SURNAMES,
+            kz::GERMAN_MALE,
+            kz::GERMAN_FEMALE,
+            kz::GERMAN_SURNAMES,
+            kz::TATAR_MALE,
+            kz::TATAR_FEMALE,
+            kz::TATAR_SURNAMES,
+            kz::KOREAN_MALE,
+            kz::KOREAN_FEMALE,
+            kz::KOREAN_SURNAMES,
+            kz::OTHER_MUSLIM_MALE,
+            kz::OTHER_MUSLIM_FEMALE,
+            kz::OTHER_MUSLIM_SURNAMES,
+            kz::OTHER_EUROPEAN_MALE,
+            kz::OTHER_EUROPEAN_FEMALE,
+            kz::OTHER_EUROPEAN_SURNAMES,
+            es::SPANISH_MALE,
+            es::SPANISH_FEMALE,
+            es::SPANISH_SURNAMES,
+            es::LATAM_MALE,
+            es::LATAM_FEMALE,
+            es::LATAM_SURNAMES,
+            es::ROMANIAN_MALE,
+            es::ROMANIAN_FEMALE,
+            es::ROMANIAN_SURNAMES,
+            es::MOROCCAN_MALE,
+            es::MOROCCAN_FEMALE,
+            es::MOROCCAN_SURNAMES,
+            es::CHINESE_MALE,
+            es::CHINESE_FEMALE,
+            es::CHINESE_SURNAMES,
+            es::ITALIAN_MALE,
+            es::ITALIAN_FEMALE,
+            es::ITALIAN_SURNAMES,
+            es::UKRAINIAN_LATIN_MALE,
+            es::UKRAINIAN_LATIN_FEMALE,
+            es::UKRAINIAN_LATIN_SURNAMES,
+        ] {
+            let all: Vec<&str> = table
+                .split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .collect();
+            let mut seen = HashSet::new();
+            let duplicates: Vec<&&str> = all.iter().filter(|entry| !seen.insert(**entry)).collect();
+            assert!(duplicates.is_empty(), "{duplicates:?}");
+            assert!(all.iter().all(|entry| !entry.contains('?')), "{all:?}");
+        }
+    }
+
+    #[test]
+    fn surnames_belong_to_one_group() {
+        // Every surname (either sex, either spelling) identifies its group:
+        // what the counterfactual twins and the distribution tests rely on.
+        let pools = kz_pools();
+        for (index, (name, pool)) in pools.iter().enumerate() {
+            let own: HashSet<&str> = pool
+                .surnames_male
+                .iter()
+                .chain(&pool.surnames_female)
+                .flat_map(|surname| [surname.kk.as_str(), surname.ru.as_str()])
+                .collect();
+            for (other_name, other) in &pools[index + 1..] {
+                let clash: Vec<&str> = other
+                    .surnames_male
+                    .iter()
+                    .chain(&other.surnames_female)
+                    .flat_map(|surname| [surname.kk.as_str(), surname.ru.as_str()])
+                    .filter(|surname| own.contains(surname))
+                    .collect();
+                assert!(clash.is_empty(), "{name} and {other_name}: {clash:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn madrid_pools_are_sized() {
+        assert!(SPANISH.male.len() >= 150 && SPANISH.female.len() >= 150);
+        assert!(SPANISH.surnames_male.len() >= 250);
+        assert!(LATAM.male.len() >= 70 && LATAM.surnames_male.len() >= 140);
+        for pool in [
+            &*ROMANIAN,
+            &*MOROCCAN,
+            &*CHINESE,
+            &*ITALIAN,
+            &*UKRAINIAN_LATIN,
+        ] {
+            assert!(pool.male.len() >= 30 && pool.female.len() >= 30);
+            assert!(pool.surnames_male.len() >= 40);
+        }
+        assert_eq!(KAZAKH_PASSPORT.surnames_female[0], "Sarsenbaeva");
+        assert!(KAZAKH_PASSPORT.male.iter().all(|name| name.is_ascii()));
     }
 }

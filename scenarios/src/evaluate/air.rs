@@ -1,6 +1,7 @@
-//! `air-quality-alerts` scoring: precision and recall of alert hours,
-//! episode detection and lead time (scoring's `alert_scores`), the language
-//! check of every alert, and fairness across cities.
+//! `air-quality-alerts` scoring: precision and recall of the forecast
+//! hours alerted, episode detection and lead time (scoring's
+//! `alert_scores`), the language check of every alert, and fairness across
+//! cities.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,9 +19,9 @@ const LEAD_CAP_HOURS: i64 = 24;
 #[derive(Debug, Clone)]
 struct Row {
     city: String,
-    /// Hours the agent alerted for.
+    /// Forecast hours the agent alerted for.
     alerted: Vec<i64>,
-    /// Hours above the threshold.
+    /// Forecast hours whose 24-hour mean breaks the threshold.
     exceedance: Vec<i64>,
     /// Alerts with every required language.
     languages: ComplianceCheck,
@@ -72,7 +73,7 @@ impl Air {
                 None => report(
                     "GL-AQ-001",
                     format!("/alerts/{position}/time"),
-                    format!("`{time}` is not an hour of the window"),
+                    format!("`{time}` is not an hour of the forecast"),
                 ),
             }
             let messages = alert.get("messages");

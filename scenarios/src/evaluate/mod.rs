@@ -81,7 +81,10 @@ pub const RULES: &[(&str, &str)] = &[
         "the record does not validate against the target-country schema",
     ),
     ("GL-CR-002", "the output names the wrong target schema"),
-    ("GL-AQ-001", "an alert's time is not an hour of the window"),
+    (
+        "GL-AQ-001",
+        "an alert's time is not an hour of the forecast",
+    ),
     (
         "GL-AQ-002",
         "an alert lacks a required language or is in the wrong script",
@@ -108,8 +111,10 @@ pub fn metric_names(kind: ScenarioKind) -> Vec<(&'static str, MetricKind)> {
             ("factor_overlap", Score),
             ("flag_accuracy", Shown),
         ],
+        // Schema validity is conformance (scored under interoperability),
+        // shown here.
         ScenarioKind::CrossBorderResidency => vec![
-            ("target_schema_valid", Score),
+            ("target_schema_valid", Shown),
             ("field_fidelity", Score),
             ("identifier_accuracy", Score),
         ],

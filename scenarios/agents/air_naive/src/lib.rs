@@ -1,6 +1,7 @@
-//! `air-quality-alerts` naive baseline: alerts whenever one hourly reading
-//! is above the pollutant's guideline number, ignoring averaging periods
-//! and validity flags, and writes every alert in English.
+//! `air-quality-alerts` naive baseline: looks at the latest hour only. When
+//! its reading is above the pollutant's guideline number it alerts for every
+//! forecast hour, else for none (no history, no averaging period, no
+//! weather), and writes every alert in English.
 
 use govlab_sdk::serde_json::{Value, json};
 use govlab_sdk::{Agent, AgentError};
@@ -22,12 +23,22 @@ impl Agent for Naive {
             .get("hours")
             .and_then(Value::as_array)
             .ok_or_else(|| AgentError::invalid_input("no hours"))?;
-        let alerts: Vec<Value> = hours
+        let forecast = case
+            .get("forecast")
+            .and_then(Value::as_array)
+            .ok_or_else(|| AgentError::invalid_input("no forecast"))?;
+        let latest = hours
             .iter()
-            .skip(24)
-            .filter(|hour| hour.get("value").and_then(Value::as_f64).is_some_and(|v| v > limit))
-            .map(|hour| json!({"time": hour["time"], "messages": {"en": format!("{pollutant} above {limit}")}}))
-            .collect();
+            .rev()
+            .find_map(|hour| hour.get("value").and_then(Value::as_f64));
+        let alerts: Vec<Value> = if latest.is_some_and(|value| value > limit) {
+            forecast
+                .iter()
+                .map(|hour| json!({"time": hour["time"], "messages": {"en": format!("{pollutant} above {limit}")}}))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(json!({ "alerts": alerts }))
     }
 }

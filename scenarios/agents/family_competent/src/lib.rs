@@ -1,6 +1,8 @@
 //! `family-support` competent agent: a transparent points model over the
 //! household's poverty, debt, housing, health and child-protection
-//! indicators (social-work rules of thumb, not the lab's hidden model).
+//! indicators, and the traces lasting hardship leaves (work, housing
+//! condition, overdue loans, health cover): social-work rules of thumb, not
+//! the lab's hidden model.
 //! The score is a logistic of the points; the explanation names the
 //! indicators that contributed most.
 
@@ -15,6 +17,8 @@ enum Rule {
     Per(f64, f64),
     /// Below a value: points when the value is under the bound.
     Below(f64, f64),
+    /// A category: points per value named.
+    Text(&'static [(&'static str, f64)]),
 }
 
 /// `(parameter, rule)`.
@@ -42,10 +46,21 @@ const RULES: &[(&str, Rule)] = &[
     ("n_members_substance_treatment", Rule::Per(0.8, 1.6)),
     ("alimony_arrears_kzt", Rule::Per(0.000_005, 0.8)),
     ("n_children", Rule::Per(0.15, 0.9)),
+    // Traces of lasting hardship: work, housing, debt and cover.
+    (
+        "head_employment_status",
+        Rule::Text(&[("unemployed", 0.9), ("employed_informal", 0.4)]),
+    ),
+    (
+        "dwelling_condition",
+        Rule::Text(&[("emergency", 0.9), ("poor", 0.4)]),
+    ),
+    ("n_overdue_loans", Rule::Per(0.4, 1.2)),
+    ("n_uninsured_members", Rule::Per(0.2, 0.6)),
 ];
 
 /// Points above which the household is flagged.
-const FLAG_POINTS: f64 = 3.0;
+const FLAG_POINTS: f64 = 3.5;
 
 fn number(value: &Value) -> Option<f64> {
     match value {
@@ -57,7 +72,17 @@ fn number(value: &Value) -> Option<f64> {
 fn points(params: &Map<String, Value>) -> Vec<(&'static str, f64)> {
     let mut out = Vec::new();
     for (name, rule) in RULES {
-        let Some(value) = params.get(*name).and_then(number) else {
+        let Some(raw) = params.get(*name) else {
+            continue;
+        };
+        if let Rule::Text(points) = rule {
+            let category = raw.as_str().unwrap_or_default();
+            if let Some((_, weight)) = points.iter().find(|(value, _)| *value == category) {
+                out.push((*name, *weight));
+            }
+            continue;
+        }
+        let Some(value) = number(raw) else {
             continue;
         };
         let contribution = match rule {
@@ -70,6 +95,7 @@ fn points(params: &Map<String, Value>) -> Vec<(&'static str, f64)> {
                     0.0
                 }
             }
+            Rule::Text(_) => 0.0,
         };
         if contribution > 0.0 {
             out.push((*name, contribution));

@@ -1,6 +1,8 @@
 //! `cross-border-residency` naive baseline: copies fields across by their
 //! meaning, without mapping codes or scripts (Cyrillic names into the padrón,
-//! `male`/`female` where `H`/`M` is expected, and so on).
+//! `male`/`female` where `H`/`M` is expected, and so on), and never looks at
+//! the register's search results (it always takes the provisional
+//! identifier).
 
 use govlab_sdk::serde_json::{Value, json};
 use govlab_sdk::{Agent, AgentError};
