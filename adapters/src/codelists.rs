@@ -8,7 +8,7 @@
 //! | list | key column | what |
 //! |------|------------|------|
 //! | `madrid_districts` | `code` | the 21 Madrid districts (`01`–`21`) |
-//! | `madrid_barrios` | `cod_dist_barrio` | the 131 barrios (`011` Palacio …) |
+//! | `madrid_barrios` | `cod_dist_barrio` | the 131 barrios (`0101` Palacio …) |
 //! | `madrid_units` | `code` | municipal units requests are sent to |
 //! | `kato_regions` | `kato` | KATO oblasts, cities and city districts |
 //! | `kz_bodies` | `code` | Kazakh state bodies appeals are sent to |

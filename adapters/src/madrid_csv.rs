@@ -1,6 +1,7 @@
-//! Parsers for the Madrid open-data CSV files as the portal publishes them:
-//! the padrón (population by section, age and nationality) and the hourly
-//! air-quality file.
+//! Parsers for the Madrid CSV files: the padrón (population by section, age
+//! and nationality) and the hourly air-quality file as datos.madrid.es
+//! publishes them, and the CSV layouts of govlab's `madrid.residents` and
+//! `madrid.requests` datasets (`docs/records.md`).
 //!
 //! Quirks handled: `;` separators, every field quoted, text padded with
 //! trailing spaces, zero counts written as empty strings, older files in
@@ -159,6 +160,20 @@ fn padded(text: &str, width: usize, column: &str) -> Result<String, String> {
     Ok(format!("{trimmed:0>width$}"))
 }
 
+/// `COD_DIST_BARRIO` (district × 100 + barrio, `101` for Palacio, `1301`
+/// for Entrevías) as four digits, checked against `COD_DISTRITO`.
+fn dist_barrio(text: &str, district: &str) -> Result<String, String> {
+    let column = "COD_DIST_BARRIO";
+    let code = padded(text, 4, column)?;
+    let district = padded(district, 2, "COD_DISTRITO")?;
+    match code.split_at_checked(2) {
+        Some((head, barrio)) if code.len() == 4 && head == district && barrio != "00" => Ok(code),
+        _ => Err(format!(
+            "{column} '{text}' is not district {district} × 100 + a barrio number"
+        )),
+    }
+}
+
 /// One padrón row: residents of one census section and age, by
 /// nationality and sex.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,7 +182,8 @@ pub struct PadronRow {
     pub cod_distrito: String,
     /// District name.
     pub desc_distrito: String,
-    /// `COD_DIST_BARRIO`, three digits (`011`).
+    /// `COD_DIST_BARRIO` as district and barrio, two digits each (`0101`
+    /// for the file's `101`, Palacio).
     pub cod_dist_barrio: String,
     /// Barrio name.
     pub desc_barrio: String,
@@ -211,7 +227,7 @@ pub fn parse_padron(bytes: &[u8]) -> Result<(Vec<Row<PadronRow>>, SourceEncoding
                 Ok(PadronRow {
                     cod_distrito: padded(c(0), 2, names[0])?,
                     desc_distrito: c(1).to_owned(),
-                    cod_dist_barrio: padded(c(2), 3, names[2])?,
+                    cod_dist_barrio: dist_barrio(c(2), c(0))?,
                     desc_barrio: c(3).to_owned(),
                     cod_dist_seccion: c(4).to_owned(),
                     edad: count(c(5), names[5])?,
@@ -282,6 +298,160 @@ pub fn parse_air(bytes: &[u8]) -> Result<(Vec<Row<Value>>, SourceEncoding), CsvE
                     "mes": integer(c(6), names[6])?,
                     "dia": integer(c(7), names[7])?,
                     "horas": horas,
+                }))
+            });
+            (line, parsed)
+        })
+        .collect();
+    Ok((rows, encoding))
+}
+
+/// The name a code list gives `code`, or the file's own (trimmed) text when
+/// the code is not in the list.
+fn listed_name(list: &str, code: &str, text: &str) -> String {
+    crate::codelists::CodeLists::builtin()
+        .ok()
+        .and_then(|lists| lists.get(list))
+        .and_then(|list| list.value(code, "name"))
+        .map_or_else(|| text.to_owned(), str::to_owned)
+}
+
+/// A cell that is `null` in the record when it is empty in the file.
+fn nullable(text: &str) -> Value {
+    if text.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text.to_owned())
+    }
+}
+
+/// Parses govlab's padrón-style resident CSV (`data generate madrid.residents
+/// --format csv`, `docs/records.md`) into `madrid.resident` records.
+/// District and barrio names come from the code lists (the file has them in
+/// upper case, padded); codes are read with or without leading zeros.
+pub fn parse_residents(bytes: &[u8]) -> Result<(Vec<Row<Value>>, SourceEncoding), CsvError> {
+    let (text, encoding) = decode(bytes);
+    let table = read_table(&text)?;
+    let names = [
+        "COD_DISTRITO",
+        "DESC_DISTRITO",
+        "COD_DIST_BARRIO",
+        "DESC_BARRIO",
+        "ID",
+        "TIPO_DOCUMENTO",
+        "NUM_DOCUMENTO",
+        "NOMBRE",
+        "APELLIDO1",
+        "APELLIDO2",
+        "SEXO",
+        "FECHA_NACIMIENTO",
+        "NACIONALIDAD",
+        "PAIS_NACIMIENTO",
+        "TIPO_VIA",
+        "NOMBRE_VIA",
+        "NUMERO",
+        "PLANTA",
+        "PUERTA",
+        "COD_POSTAL",
+        "MUNICIPIO",
+        "FECHA_ALTA",
+    ];
+    let idx = columns(&table.header, names, "resident (padrón-style)")?;
+    let rows = table
+        .rows
+        .into_iter()
+        .map(|(line, row)| {
+            let parsed = row.and_then(|row| {
+                let c = |i: usize| cell(&row, idx[i]);
+                let district = padded(c(0), 2, names[0])?;
+                let barrio = dist_barrio(c(2), c(0))?;
+                Ok(json!({
+                    "id": c(4),
+                    "document_type": c(5),
+                    "document_number": c(6),
+                    "nombre": c(7),
+                    "apellido1": c(8),
+                    "apellido2": nullable(c(9)),
+                    "sexo": c(10),
+                    "fecha_nacimiento": c(11),
+                    "nacionalidad": c(12),
+                    "pais_nacimiento": c(13),
+                    "domicilio": {
+                        "tipo_via": c(14),
+                        "nombre_via": c(15),
+                        "numero": c(16),
+                        "planta": nullable(c(17)),
+                        "puerta": nullable(c(18)),
+                        "cod_postal": c(19),
+                        "desc_distrito": listed_name("madrid_districts", &district, c(1)),
+                        "cod_distrito": district,
+                        "desc_barrio": listed_name("madrid_barrios", &barrio, c(3)),
+                        "cod_barrio": barrio,
+                        "municipio": c(20),
+                    },
+                    "fecha_alta": c(21),
+                }))
+            });
+            (line, parsed)
+        })
+        .collect();
+    Ok((rows, encoding))
+}
+
+/// A coordinate cell: decimal comma or point; empty is `null`.
+fn coordinate(text: &str, column: &str) -> Result<Value, String> {
+    if text.is_empty() {
+        return Ok(Value::Null);
+    }
+    measurement(text, column).map(|value| json!(value))
+}
+
+/// Parses govlab's requests CSV (`data generate madrid.requests --format
+/// csv`, `docs/records.md`) into `madrid.request` records: `TEXTO` quoted,
+/// empty cells `null`, coordinates with a decimal comma.
+pub fn parse_requests(bytes: &[u8]) -> Result<(Vec<Row<Value>>, SourceEncoding), CsvError> {
+    let (text, encoding) = decode(bytes);
+    let table = read_table(&text)?;
+    let names = [
+        "ID",
+        "TIPO",
+        "CANAL",
+        "SERVICE_CODE",
+        "SERVICE_NAME",
+        "COD_DISTRITO",
+        "DIRECCION",
+        "LATITUD",
+        "LONGITUD",
+        "TEXTO",
+        "FECHA_REGISTRO",
+        "FECHA_RESPUESTA",
+        "FECHA_LIMITE",
+        "ESTADO",
+        "UNIDAD_DESTINO",
+    ];
+    let idx = columns(&table.header, names, "requests")?;
+    let rows = table
+        .rows
+        .into_iter()
+        .map(|(line, row)| {
+            let parsed = row.and_then(|row| {
+                let c = |i: usize| cell(&row, idx[i]);
+                Ok(json!({
+                    "id": c(0),
+                    "tipo": c(1),
+                    "canal": c(2),
+                    "service_code": nullable(c(3)),
+                    "service_name": nullable(c(4)),
+                    "cod_distrito": padded(c(5), 2, names[5])?,
+                    "direccion": nullable(c(6)),
+                    "lat": coordinate(c(7), names[7])?,
+                    "lon": coordinate(c(8), names[8])?,
+                    "texto": c(9),
+                    "fecha_registro": c(10),
+                    "fecha_respuesta": nullable(c(11)),
+                    "fecha_limite": c(12),
+                    "estado": c(13),
+                    "unidad_destino": c(14),
                 }))
             });
             (line, parsed)

@@ -27,7 +27,7 @@ fn latin1_and_utf8_padron_files_read_the_same() {
         &PadronRow {
             cod_distrito: "05".to_owned(),
             desc_distrito: "CHAMARTÍN".to_owned(),
-            cod_dist_barrio: "051".to_owned(),
+            cod_dist_barrio: "0501".to_owned(),
             desc_barrio: "EL VISO".to_owned(),
             cod_dist_seccion: "5001".to_owned(),
             edad: 34,
@@ -43,6 +43,31 @@ fn latin1_and_utf8_padron_files_read_the_same() {
     assert_eq!(
         (*line, bad.as_ref().unwrap_err().as_str()),
         (6, "COD_EDAD_INT 'veinte' is not a count")
+    );
+}
+
+#[test]
+fn padron_barrio_codes_are_district_times_100_plus_barrio() {
+    let header = "COD_DISTRITO;DESC_DISTRITO;COD_DIST_BARRIO;DESC_BARRIO;COD_BARRIO;COD_DIST_SECCION;COD_SECCION;COD_EDAD_INT;EspanolesHombres;EspanolesMujeres;ExtranjerosHombres;ExtranjerosMujeres";
+    let file = format!(
+        "{header}\n1;CENTRO;101;PALACIO;1;1001;1;0;1;1;1;1\n2;ARGANZUELA;203;CHOPERA;3;2001;1;0;1;1;1;1\n18;VILLA DE VALLECAS;1803;ENSANCHE DE VALLECAS;3;18001;1;0;1;1;1;1\n1;CENTRO;11;PALACIO;1;1001;1;0;1;1;1;1\n2;ARGANZUELA;103;CHOPERA;3;2001;1;0;1;1;1;1\n"
+    );
+    let (rows, _) = parse_padron(file.as_bytes()).unwrap();
+    let codes: Vec<Result<String, String>> = rows
+        .into_iter()
+        .map(|(_, row)| row.map(|row| row.cod_dist_barrio))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            Ok("0101".to_owned()),
+            Ok("0203".to_owned()),
+            Ok("1803".to_owned()),
+            // The older district × 10 + barrio reading, and a barrio of
+            // another district, are refused rather than misread.
+            Err("COD_DIST_BARRIO '11' is not district 01 × 100 + a barrio number".to_owned()),
+            Err("COD_DIST_BARRIO '103' is not district 02 × 100 + a barrio number".to_owned()),
+        ]
     );
 }
 

@@ -21,7 +21,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
             Just("V"),
             Just("N"),
             Just("KZ-IIN"),
-            Just("ES-MAD-BARRIO:041"),
+            Just("ES-MAD-BARRIO:0401"),
             Just("KATO:750000000"),
             Just("Қасым-Жомарт"),
             Just("reclamacion"),

@@ -53,3 +53,51 @@ fn the_first_records_of_every_dataset_are_pinned() {
          run `GOVLAB_BLESS=1 cargo test -p govlab-scenarios --test golden` and commit the files"
     );
 }
+
+/// Every CSV layout reads back, through the adapters' Madrid CSV readers
+/// (what `govlab adapters check --in file.csv` uses), as exactly the records
+/// the JSONL format holds.
+#[test]
+fn every_csv_layout_reads_back_as_its_jsonl_records() {
+    use govlab_adapters::madrid_csv::{parse_air, parse_requests, parse_residents};
+    use govlab_scenarios::datasets::Format;
+
+    const RECORDS: u64 = 400;
+    for dataset in Dataset::ALL {
+        if !dataset.formats().contains(&Format::Csv) {
+            continue;
+        }
+        let bytes = |format| {
+            let config = WriteConfig {
+                format,
+                threads: 1,
+                ..WriteConfig::new(
+                    GenConfig::new(dataset, Split::Practice, PRACTICE_SEED),
+                    RECORDS,
+                )
+            };
+            let mut out = Vec::new();
+            write(&config, &mut out, None, &mut |_| {}).unwrap();
+            out
+        };
+        let csv = bytes(Format::Csv);
+        let parsed = match dataset.name() {
+            "madrid.residents" => parse_residents(&csv),
+            "madrid.requests" => parse_requests(&csv),
+            "madrid.air" => parse_air(&csv),
+            other => panic!("{other} has a CSV layout but no reader"),
+        }
+        .unwrap()
+        .0;
+        let jsonl = String::from_utf8(bytes(Format::Jsonl)).unwrap();
+        let expected: Vec<serde_json::Value> = jsonl
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(parsed.len(), expected.len(), "{}", dataset.name());
+        for ((line, record), want) in parsed.into_iter().zip(expected) {
+            let record = record.unwrap_or_else(|err| panic!("{} line {line}: {err}", dataset.name()));
+            assert_eq!(record, want, "{} line {line}", dataset.name());
+        }
+    }
+}

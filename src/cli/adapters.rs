@@ -60,7 +60,7 @@ pub struct MapArgs {
     /// Target schema, e.g. kz.appeal
     #[arg(long, value_name = "SCHEMA")]
     to: String,
-    /// Input: JSON lines (one record per line); for madrid.air also the portal's CSV
+    /// Input: JSON lines (one record per line); a .csv file for madrid.air, madrid.resident and madrid.request
     #[arg(long = "in", value_name = "FILE")]
     input: PathBuf,
     /// Output JSON lines (standard output when left out)
@@ -85,7 +85,7 @@ pub struct CheckArgs {
     /// Target schema, e.g. kz.appeal
     #[arg(long, value_name = "SCHEMA")]
     to: String,
-    /// Input: JSON lines (one record per line); for madrid.air also the portal's CSV
+    /// Input: JSON lines (one record per line); a .csv file for madrid.air, madrid.resident and madrid.request
     #[arg(long = "in", value_name = "FILE")]
     input: PathBuf,
     /// Print the report as JSON instead of a table
@@ -147,14 +147,17 @@ fn read_records(path: &Path, from: &str) -> anyhow::Result<Vec<InputRecord>> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if is_csv {
-        if from != "madrid.air" {
-            bail!(
-                "{} is a CSV file; only madrid.air reads CSV (the portal's hourly layout), give JSON lines for {from}",
+        let parse = match from {
+            "madrid.air" => madrid_csv::parse_air,
+            "madrid.resident" => madrid_csv::parse_residents,
+            "madrid.request" => madrid_csv::parse_requests,
+            _ => bail!(
+                "{} is a CSV file; only madrid.air, madrid.resident and madrid.request have a CSV layout (docs/records.md), give JSON lines for {from}",
                 path.display()
-            );
-        }
-        let (rows, _) = madrid_csv::parse_air(&bytes).with_context(|| {
-            format!("cannot read {} as a Madrid hourly air file", path.display())
+            ),
+        };
+        let (rows, _) = parse(&bytes).with_context(|| {
+            format!("cannot read {} as a {from} CSV file", path.display())
         })?;
         return Ok(rows
             .into_iter()
@@ -326,14 +329,19 @@ mod tests {
     }
 
     #[test]
-    fn csv_input_is_only_for_madrid_air() {
+    fn csv_input_is_for_the_madrid_layouts_only() {
         let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("appeals.csv");
+        std::fs::write(&path, "a;b\n").unwrap();
+        let err = read_records(&path, "kz.appeal").unwrap_err().to_string();
+        assert!(err.ends_with("only madrid.air, madrid.resident and madrid.request have a CSV layout (docs/records.md), give JSON lines for kz.appeal"), "{err}");
         let path = dir.path().join("requests.csv");
         std::fs::write(&path, "a;b\n").unwrap();
-        let err = read_records(&path, "madrid.request")
-            .unwrap_err()
-            .to_string();
-        assert!(err.ends_with("only madrid.air reads CSV (the portal's hourly layout), give JSON lines for madrid.request"), "{err}");
+        let err = format!("{:#}", read_records(&path, "madrid.request").unwrap_err());
+        assert!(
+            err.ends_with("line 1: missing column ID; is this a Madrid requests file?"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -399,7 +399,8 @@ mod tests {
             assert!(lists.barrios_of(&district.code).count() >= 3);
         }
         for barrio in &lists.barrios {
-            assert_eq!(barrio.code.len(), 3, "{barrio:?}");
+            assert_eq!(barrio.code.len(), 4, "{barrio:?}");
+            assert_ne!(&barrio.code[2..], "00", "{barrio:?}");
             assert_eq!(&barrio.code[..2], barrio.district, "{barrio:?}");
             assert!(barrio.postcode.starts_with("280"), "{barrio:?}");
         }

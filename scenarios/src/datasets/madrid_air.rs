@@ -296,16 +296,23 @@ static CSV_HEADER_STRING: LazyLock<String> = LazyLock::new(|| {
 pub(crate) const CSV_HEADER: &str = "PROVINCIA;MUNICIPIO;ESTACION;MAGNITUD;PUNTO_MUESTREO;ANO;MES;DIA;H01;V01;H02;V02;H03;V03;H04;V04;H05;V05;H06;V06;H07;V07;H08;V08;H09;V09;H10;V10;H11;V11;H12;V12;H13;V13;H14;V14;H15;V15;H16;V16;H17;V17;H18;V18;H19;V19;H20;V20;H21;V21;H22;V22;H23;V23;H24;V24";
 
 impl MadridAirDay {
-    /// One CSV row as in the real files: codes without leading zeros,
-    /// values with a decimal point and no padding.
+    /// One CSV row as in the real files (`28;079;4;1;28079004_1_38;2025;03;02;00021;V;…`):
+    /// the municipality in three digits, station and magnitude without
+    /// leading zeros, month and day in two digits, and every value with
+    /// five integer digits (`00021`, `00000.4`).
     pub(crate) fn write_csv_row(&self, out: &mut String) {
         use std::fmt::Write as _;
         let trim = |code: &str| code.trim_start_matches('0').to_owned();
+        let decimals = self
+            .magnitud
+            .parse()
+            .map_or(0, |magnitude| base_level(magnitude).1);
+        let width = if decimals == 0 { 5 } else { 6 + decimals };
         let _ = write!(
             out,
-            "{};{};{};{};{};{};{};{}",
+            "{};{};{};{};{};{};{:02};{:02}",
             self.provincia,
-            trim(&self.municipio),
+            self.municipio,
             trim(&self.estacion),
             trim(&self.magnitud),
             self.punto_muestreo,
@@ -314,7 +321,11 @@ impl MadridAirDay {
             self.dia
         );
         for hour in &self.horas {
-            let _ = write!(out, ";{};{}", hour.valor, hour.validez);
+            let _ = write!(
+                out,
+                ";{:0width$.decimals$};{}",
+                hour.valor, hour.validez
+            );
         }
     }
 }

@@ -70,7 +70,7 @@ pub struct Domicilio {
     pub cod_distrito: String,
     /// District name.
     pub desc_distrito: String,
-    /// `COD_DIST_BARRIO`, three digits.
+    /// `COD_DIST_BARRIO`: district and barrio, two digits each (`0101`).
     pub cod_barrio: String,
     /// Barrio name.
     pub desc_barrio: String,
@@ -691,11 +691,13 @@ impl MadridResident {
     pub(crate) fn write_csv_row(&self, out: &mut String) {
         let address = &self.domicilio;
         let unpadded = |code: &str| code.trim_start_matches('0').to_owned();
+        // `cod_barrio` is district (2 digits) + barrio (2 digits): the
+        // padrón writes `COD_DIST_BARRIO` as that number (`101`) and
+        // `COD_BARRIO` as the barrio alone (`1`).
         let barrio_number = address
             .cod_barrio
-            .chars()
-            .last()
-            .map(String::from)
+            .get(2..)
+            .map(unpadded)
             .unwrap_or_default();
         let cells = [
             unpadded(&address.cod_distrito),

@@ -172,7 +172,8 @@ fn csv_layouts_have_a_header_and_one_line_per_record() {
         text.lines()
             .nth(1)
             .unwrap()
-            .starts_with("28;79;4;1;28079004_1_38;2025;1;1;")
+            .starts_with("28;079;4;1;28079004_1_38;2025;01;01;000"),
+        "zero-padded municipality, date and values as datos.madrid.es writes them"
     );
     let residents = WriteConfig {
         format: Format::Csv,
