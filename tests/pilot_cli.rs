@@ -175,4 +175,36 @@ fn json_and_out_both_take_effect_and_reference_rows_verify_and_rerun() {
     let stdout = text(&verified.stdout);
     assert!(stdout.contains("genuine"), "{stdout}");
     assert!(stdout.contains("rerun: identical"), "{stdout}");
+
+    // A scorecard verifies under the key a portal publishes at
+    // /api/lab-key, given as that JSON document (`--key FILE`)…
+    let public = std::fs::read_to_string(home.path().join("keys/lab-ed25519.pub")).unwrap();
+    let served = home.path().join("lab-key.json");
+    std::fs::write(
+        &served,
+        serde_json::json!({"algorithm": "ed25519", "public_key_hex": public.trim()}).to_string(),
+    )
+    .unwrap();
+    let verified = govlab(
+        home.path(),
+        &["verify", card.to_str().unwrap(), "--key", served.to_str().unwrap()],
+    );
+    assert_exit(&verified, 0, "verify --key lab-key.json");
+    // …and not under another lab's key, which the error names.
+    let other = tempfile::tempdir().unwrap();
+    let other_card = other.path().join("card");
+    let run = govlab(
+        other.path(),
+        &["run", "--scenario", "service-finder", "--baseline", "trivial", "--limit", "200",
+          "--out", other_card.to_str().unwrap()],
+    );
+    assert_exit(&run, 0, "run in another lab");
+    let refused = govlab(
+        home.path(),
+        &["verify", other_card.join("scorecard.json").to_str().unwrap(), "--key", served.to_str().unwrap()],
+    );
+    assert_exit(&refused, 1, "verify another lab's card");
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("is not genuine under the lab key"), "{stderr}");
+    assert!(stderr.contains("lab-key.json"), "{stderr}");
 }

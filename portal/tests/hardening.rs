@@ -718,3 +718,21 @@ async fn team_a_browser_session(state: &AppState) -> (String, String) {
         .expect("session:ID:CSRF");
     (id.to_owned(), csrf.to_owned())
 }
+
+/// `govlab verify --portal URL` fetches the lab key from a running portal:
+/// the key matches the id it is published with, and an address that is
+/// not a portal is named in the refusal.
+#[tokio::test]
+async fn the_lab_key_is_fetched_from_a_running_portal() {
+    use govlab_portal::auth::client::lab_public_key;
+    let served = serve(|_| {}).await;
+    let base = format!("http://{}", served.addr);
+    let (hex, key_id) = lab_public_key(&base).await.expect("the lab key");
+    let key = govlab_scoring::certificate::LabPublicKey::parse(&hex).expect("a key");
+    assert_eq!(key.key_id(), key_id);
+    let err = lab_public_key(&format!("{base}/nowhere"))
+        .await
+        .expect_err("not a portal")
+        .to_string();
+    assert!(err.contains("is --portal the portal's address?"), "{err}");
+}

@@ -103,6 +103,52 @@ pub async fn client_credentials_token(
     Ok(response.access_token().secret().clone())
 }
 
+/// The most bytes read of the portal's `/api/lab-key` answer.
+const LAB_KEY_MAX_BYTES: usize = 4096;
+
+/// Fetches the lab's public scorecard key from the portal at `base`
+/// (`GET /api/lab-key`, no sign-in): the key as hex, and its id.
+pub async fn lab_public_key(base: &str) -> Result<(String, String), ClientError> {
+    let url = format!("{}/api/lab-key", base.trim_end_matches('/'));
+    let unreachable = |message: String| ClientError::Unreachable {
+        url: url.clone(),
+        message,
+    };
+    let mut response = http_client()?
+        .get(&url)
+        .send()
+        .await
+        .map_err(|err| unreachable(err.to_string()))?;
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|err| unreachable(err.to_string()))?
+    {
+        if body.len() + chunk.len() > LAB_KEY_MAX_BYTES {
+            return Err(ClientError::Server {
+                status,
+                message: format!("{url} answered more than {LAB_KEY_MAX_BYTES} bytes"),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let field = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+    match (status, field("public_key_hex"), field("key_id")) {
+        (200, Some(key), Some(id)) => Ok((key, id)),
+        (404, ..) => Err(ClientError::Rejected {
+            status,
+            message: format!("nothing at {url}: is --portal the portal's address?"),
+        }),
+        _ => Err(ClientError::Server {
+            status,
+            message: format!("{url} did not answer a lab key"),
+        }),
+    }
+}
+
 /// An agent as listed by the portal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentRef {
