@@ -219,20 +219,20 @@ fn login_succeeded(response: &Response) -> bool {
             .is_some_and(|to| !to.starts_with("/login"))
 }
 
-/// Where the authentication code notes the request's principal id for the
-/// request log (one per request, set at most once).
+/// Where the authentication code notes the request's principal, for the
+/// request log and for error pages (one per request, set at most once).
 #[derive(Debug, Clone, Default)]
-pub struct PrincipalSlot(std::sync::Arc<std::sync::OnceLock<String>>);
+pub struct PrincipalSlot(std::sync::Arc<std::sync::OnceLock<crate::principal::Principal>>);
 
 impl PrincipalSlot {
-    /// Notes the principal id (the first one noted stays).
-    pub fn set(&self, subject: &str) {
-        let _ = self.0.set(subject.to_owned());
+    /// Notes the principal (the first one noted stays).
+    pub fn set(&self, principal: &crate::principal::Principal) {
+        let _ = self.0.set(principal.clone());
     }
 
-    /// The principal id, if one was noted.
-    pub fn get(&self) -> Option<&str> {
-        self.0.get().map(String::as_str)
+    /// The principal, if one was noted.
+    pub fn get(&self) -> Option<&crate::principal::Principal> {
+        self.0.get()
     }
 }
 
@@ -262,7 +262,7 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
         route,
         status = status.as_u16(),
         latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
-        principal = principal.get().unwrap_or("-"),
+        principal = principal.get().map_or("-", |p| p.subject.as_str()),
         "request"
     );
     if method == Method::POST && crate::security::UPLOAD_ROUTES.contains(&route) {

@@ -352,6 +352,29 @@ async fn public_scoreboard_shows_ranked_agents_with_charts_and_filters() {
 }
 
 #[tokio::test]
+async fn the_scoreboard_opens_on_the_split_that_has_results() {
+    let lab = lab(true).await;
+    lab.done_pilot("team-a", "alpha", "practice", 55.0).await;
+    // Only practice pilots: the landing page shows them, not an empty board.
+    let (_, _, body) = lab.get("/", None).await;
+    assert!(body.contains(">alpha v1<"), "practice results shown");
+    assert!(body.contains("<option value=\"practice\" selected>"), "practice selected");
+    // Asked for explicitly, the empty evaluation board is still empty.
+    let (_, _, body) = lab.get("/scoreboard?split=evaluation", None).await;
+    assert!(body.contains("No finished pilots yet"));
+    // Once evaluation results exist (and the board's cache has rechecked),
+    // they are the default.
+    lab.done_pilot("team-b", "beta", "evaluation", 70.0).await;
+    tokio::time::sleep(
+        govlab_portal::scoreboard_cache::RECHECK + std::time::Duration::from_millis(50),
+    )
+    .await;
+    let (_, _, body) = lab.get("/", None).await;
+    assert!(body.contains(">beta v1<"));
+    assert!(!body.contains(">alpha v1<"));
+}
+
+#[tokio::test]
 async fn spanish_by_accept_language_query_and_cookie() {
     let lab = lab(true).await;
     let request = Request::get("/")
@@ -493,6 +516,9 @@ async fn startup_registers_an_agent_runs_practice_and_submits() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("a practice pilot runs at most"));
+    // The error page keeps the signed-in visitor's navigation.
+    assert!(body.contains("Sign out"), "{body}");
+    assert!(!body.contains(">Sign in<"), "{body}");
     // Evaluation pilots are the staff's.
     let (status, _, _) = lab
         .post_form(

@@ -162,7 +162,7 @@ pub async fn principal_of(
         &found,
         parts.extensions.get::<crate::metrics::PrincipalSlot>(),
     ) {
-        slot.set(&principal.subject);
+        slot.set(principal);
     }
     found
 }

@@ -140,6 +140,10 @@ pub async fn page_layer(request: Request, next: Next) -> Response {
         .uri()
         .path_and_query()
         .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+    let seen = request
+        .extensions()
+        .get::<crate::metrics::PrincipalSlot>()
+        .cloned();
     let mut response = next.run(request).await;
     if let Some(info) = response.extensions().get::<ErrorInfo>().cloned() {
         let status = response.status();
@@ -147,7 +151,8 @@ pub async fn page_layer(request: Request, next: Next) -> Response {
         response = if status == StatusCode::UNAUTHORIZED {
             login_redirect(&target)
         } else {
-            let mut page = (status, error_page(lang, status, &info)).into_response();
+            let who = seen.as_ref().and_then(|slot| slot.get().cloned());
+            let mut page = (status, error_page(lang, who, status, &info)).into_response();
             if let Some(value) = retry_after {
                 page.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -171,8 +176,14 @@ pub(crate) fn login_redirect(target: &str) -> Response {
     Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
-/// The HTML page for an error, in `lang`.
-pub fn error_page(lang: Lang, status: StatusCode, info: &ErrorInfo) -> Markup {
+/// The HTML page for an error, in `lang`, with the navigation of `who` (the
+/// signed-in visitor, when the request had one).
+pub fn error_page(
+    lang: Lang,
+    who: Option<Principal>,
+    status: StatusCode,
+    info: &ErrorInfo,
+) -> Markup {
     let heading = match info.code {
         "forbidden" => lang.t("err.forbidden"),
         "not_found" => lang.t("err.not_found"),
@@ -186,7 +197,7 @@ pub fn error_page(lang: Lang, status: StatusCode, info: &ErrorInfo) -> Markup {
     };
     let ctx = Ctx {
         lang,
-        who: None,
+        who,
         path: "/".into(),
         query: String::new(),
     };

@@ -73,9 +73,22 @@ pub(crate) async fn scoreboard(
         .and_then(|id| shown.iter().find(|s| s.id() == id))
         .or_else(|| shown.first())
         .copied();
-    let split = match filters.split.as_deref() {
-        Some("practice") => "practice",
-        _ => "evaluation",
+    let split = match (filters.split.as_deref(), current) {
+        (Some("practice"), _) => "practice",
+        (Some(_), _) | (None, None) => "evaluation",
+        // No split asked for: the evaluation board once it has results,
+        // the practice board until then (a new lab is not an empty page).
+        (None, Some(s)) => {
+            let evaluation = state
+                .scoreboard_cache
+                .get(&state.db, &state.references, s.id(), "evaluation")
+                .await?;
+            if evaluation.rows.is_empty() {
+                "practice"
+            } else {
+                "evaluation"
+            }
+        }
     };
     let dimension = filters
         .dimension
