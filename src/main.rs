@@ -75,8 +75,45 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_text(&err));
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its causes joined by ": ", leaving out a cause whose text
+/// is already in what was written (library errors often repeat their
+/// source in their own message), so each fact is said once.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let cause = cause.to_string();
+        if text.contains(&cause) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let err = anyhow::Error::new(io)
+            .context("cannot read key.pub: No such file")
+            .context("cannot load the key");
+        assert_eq!(
+            error_text(&err),
+            "cannot load the key: cannot read key.pub: No such file"
+        );
+        let err = anyhow::anyhow!("plain").context("outer");
+        assert_eq!(error_text(&err), "outer: plain");
     }
 }

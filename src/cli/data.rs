@@ -34,7 +34,7 @@ pub struct GenerateArgs {
     dataset: String,
     /// Number of records: a positive integer, `_` separators and k/M
     /// suffixes allowed (e.g. 10_000, 50k, 10M)
-    #[arg(long, value_parser = parse_rows)]
+    #[arg(long, value_parser = parse_rows, allow_negative_numbers = true)]
     rows: u64,
     /// Seed of the practice split (default: the public practice seed); not
     /// accepted for evaluation, which is keyed by the lab's evaluation key
@@ -59,7 +59,7 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "PATH")]
     truth: Option<PathBuf>,
     /// How many `kz.citizens` records appeals and families refer to
-    #[arg(long, default_value_t = DEFAULT_POPULATION, value_parser = parse_rows)]
+    #[arg(long, default_value_t = DEFAULT_POPULATION, value_parser = parse_rows, allow_negative_numbers = true)]
     population: u64,
     /// Generator threads (default: all cores); output is identical for any
     /// value
