@@ -156,7 +156,7 @@ impl Lang {
 
     /// A metric's human name in this language (`metric.<name>`), else the
     /// raw name.
-    pub fn metric_name<'a>(self, name: &'a str) -> &'a str {
+    pub fn metric_name(self, name: &str) -> &str {
         self.lookup(&format!("metric.{name}")).unwrap_or(name)
     }
 
@@ -249,6 +249,9 @@ pub enum TextsError {
 /// Every text: key → one text per language, in [`Lang::index`] order.
 type Texts = HashMap<String, [String; 4]>;
 
+/// One key of a texts file and its (language, text) pairs.
+type Entry = (String, Vec<(Lang, String)>);
+
 /// The texts in effect, made once.
 static TEXTS: OnceLock<Texts> = OnceLock::new();
 
@@ -336,7 +339,7 @@ fn apply_override(texts: &mut Texts, text: &str, file: &str) -> Result<(), Texts
 
 /// The entries of a texts file: key → (language, text), each text a
 /// non-empty string under a known language code.
-fn entries(text: &str, file: &str) -> Result<Vec<(String, Vec<(Lang, String)>)>, TextsError> {
+fn entries(text: &str, file: &str) -> Result<Vec<Entry>, TextsError> {
     let invalid = |message: String| TextsError::Invalid {
         file: file.to_owned(),
         message,
