@@ -89,8 +89,8 @@ pub(crate) async fn pilot(
         h1 { (title) }
         dl.facts {
             dt { (ctx.t("pilot.scenario")) } dd {
-                @let title = lang.scenario_title(&pilot.scenario, "");
-                @if !title.is_empty() { (title) " · " }
+                @let scenario_title = lang.scenario_title(&pilot.scenario, "");
+                @if !scenario_title.is_empty() { (scenario_title) " · " }
                 (pilot.scenario) " " (pilot.scenario_version)
             }
             dt { (ctx.t("pilot.split")) } dd { (lang.t(split_key(&pilot.split))) }
