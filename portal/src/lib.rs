@@ -67,6 +67,9 @@ pub enum StartError {
         "cannot load the lab's evaluation key ([scenarios] evaluation_key_file or GOVLAB_EVAL_KEY)"
     )]
     EvalKey(#[source] govlab_scenarios::secrecy::SecrecyError),
+    /// The interface texts could not be loaded (`GOVLAB_TEXTS`).
+    #[error(transparent)]
+    Texts(#[from] i18n::TextsError),
     /// The identity provider could not be reached or is misconfigured.
     #[error("identity provider: {0}")]
     Oidc(String),

@@ -76,9 +76,12 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// Opens the database (migrating it), the agent store and the lab key,
-    /// and prepares authentication. Workers are started by [`crate::serve`].
+    /// Loads the interface texts, opens the database (migrating it), the
+    /// agent store and the lab key, and prepares authentication. Workers
+    /// are started by [`crate::serve`].
     pub async fn new(config: Config) -> Result<AppState, StartError> {
+        // A bad `GOVLAB_TEXTS` file stops the start, naming file and key.
+        crate::i18n::load()?;
         // Private to the portal's user: 0700 directories, a 0600 database
         // (SQLite gives its -wal and -shm files the database's mode).
         let private_dir = |path: PathBuf| {

@@ -408,6 +408,28 @@ async fn spanish_by_accept_language_query_and_cookie() {
 }
 
 #[tokio::test]
+async fn kazakh_and_russian_pages_with_translated_scenario_titles() {
+    let lab = lab(true).await;
+    let request = Request::get("/scoreboard")
+        .header(header::ACCEPT_LANGUAGE, "kk-KZ,ru;q=0.8")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = lab.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"kk\">"));
+    assert!(body.contains("Жиынтық балл"));
+    assert!(body.contains("Азаматтардың өтініштерін сұрыптау"));
+    assert!(body.contains("href=\"/scoreboard?lang=ru\""));
+    assert!(body.contains(">Русский<"));
+    let (status, _, body) = lab.get("/scoreboard?lang=ru", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"ru\">"));
+    assert!(body.contains("Сводный балл"));
+    assert!(body.contains("Сортировка обращений граждан"));
+    assert!(body.contains(">Қазақша<"));
+}
+
+#[tokio::test]
 async fn error_pages_are_html_in_the_visitors_language() {
     let lab = lab(false).await;
     let investor = lab.token(Role::Investor, None).await;
@@ -656,6 +678,7 @@ async fn pilot_page_scorecard_certificate_and_access_levels() {
         "case-0002",
         "AI-generated",
         "<progress",
+        "govlab verify scorecard.json",
     ] {
         assert!(body.contains(text), "{text} missing");
     }

@@ -95,7 +95,7 @@ async fn list_page(
                     label for="a-scenario" { (ctx.t("sb.scenario")) }
                     select #a-scenario name="scenario" required {
                         @for s in scenarios {
-                            option value=(s.id()) selected[form.scenario == s.id()] { (s.def().title) " (" (s.id()) ")" }
+                            option value=(s.id()) selected[form.scenario == s.id()] { (ctx.scenario_title(s)) " (" (s.id()) ")" }
                         }
                     }
                 }

@@ -71,6 +71,22 @@ impl Ctx {
         self.lang.t(key)
     }
 
+    /// A scenario's title in the page's language (its definition's title
+    /// if untranslated).
+    pub fn scenario_title<'a>(
+        &self,
+        scenario: &'a govlab_scenarios::scenario::Scenario,
+    ) -> &'a str {
+        self.lang
+            .scenario_title(scenario.id(), &scenario.def().title)
+    }
+
+    /// A metric's name in the page's language (the raw name if
+    /// untranslated).
+    pub fn metric_name<'a>(&self, name: &'a str) -> &'a str {
+        self.lang.metric_name(name)
+    }
+
     /// The principal, or 401 (which the layer turns into a login redirect).
     pub fn principal(&self) -> Result<&Principal, PortalError> {
         self.who.as_ref().ok_or(PortalError::Unauthenticated)

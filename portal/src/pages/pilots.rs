@@ -2,7 +2,7 @@
 //! rows and the certificate, with server-side verification.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use govlab_scoring::certificate::{self, SignedScorecard};
 use maud::{Markup, html};
@@ -40,7 +40,9 @@ pub(crate) async fn pilot(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(page): Query<CasesPage>,
+    headers: HeaderMap,
 ) -> Result<Response, PortalError> {
+    let portal = portal_origin(&state, &headers);
     let (pilot, access) = actions::pilot_for(&state, ctx.who.as_ref(), &id).await?;
     let page_no = page.page.unwrap_or(0).max(0);
     let cases = if access == PilotAccess::Full && pilot.status == PilotStatus::Done {
@@ -86,14 +88,18 @@ pub(crate) async fn pilot(
     let body = html! {
         h1 { (title) }
         dl.facts {
-            dt { (ctx.t("pilot.scenario")) } dd { (pilot.scenario) " " (pilot.scenario_version) }
+            dt { (ctx.t("pilot.scenario")) } dd {
+                @let scenario_title = lang.scenario_title(&pilot.scenario, "");
+                @if !scenario_title.is_empty() { (scenario_title) " · " }
+                (pilot.scenario) " " (pilot.scenario_version)
+            }
             dt { (ctx.t("pilot.split")) } dd { (lang.t(split_key(&pilot.split))) }
             dt { (ctx.t("pilot.requested")) } dd { (when(pilot.created_at)) }
             @if let Some(done) = pilot.finished_at { dt { (ctx.t("pilot.finished")) } dd { (when(done)) } }
         }
         (status_section(&ctx, &pilot))
         @if let Some(signed) = &signed {
-            (scorecard_section(&ctx, &pilot, signed))
+            (scorecard_section(&ctx, &pilot, signed, portal.as_deref()))
         }
         @if let Some(t) = &telemetry {
             (telemetry_section(&ctx, t))
@@ -174,7 +180,31 @@ fn status_section(ctx: &Ctx, pilot: &Pilot) -> Markup {
     }
 }
 
-fn scorecard_section(ctx: &Ctx, pilot: &Pilot, signed: &SignedScorecard) -> Markup {
+/// The portal's origin for the offline-verification hint: the configured
+/// `public_url`, else `http://` and the request's `Host` (if it looks like
+/// a host name), else none.
+fn portal_origin(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    if let Some(url) = &state.config.public_url {
+        return Some(url.trim_end_matches('/').to_owned());
+    }
+    headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .filter(|host| {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .map(|host| format!("http://{host}"))
+}
+
+fn scorecard_section(
+    ctx: &Ctx,
+    pilot: &Pilot,
+    signed: &SignedScorecard,
+    portal: Option<&str>,
+) -> Markup {
     let lang = ctx.lang;
     let card = &signed.scorecard;
     let cert = &signed.certificate;
@@ -223,7 +253,9 @@ fn scorecard_section(ctx: &Ctx, pilot: &Pilot, signed: &SignedScorecard) -> Mark
                                     ul.figures {
                                         @for (figure, value) in &dim.figures {
                                             li {
-                                                code { (figure) } " = " (figure_value(lang, *value))
+                                                @let name = ctx.metric_name(figure);
+                                                @if name == figure.as_str() { code { (figure) } } @else { span title=(figure) { (name) } }
+                                                " = " (figure_value(lang, *value))
                                                 @if let Some(iv) = dim.intervals.get(figure) { " [" (figure_value(lang, iv.low)) ", " (figure_value(lang, iv.high)) "]" }
                                             }
                                         }
@@ -251,6 +283,10 @@ fn scorecard_section(ctx: &Ctx, pilot: &Pilot, signed: &SignedScorecard) -> Mark
                 a.button href={ "/pilots/" (pilot.id) "/verify" } { (ctx.t("cert.verify")) }
                 " "
                 a.button.secondary href={ "/pilots/" (pilot.id) "/scorecard.json" } download { (ctx.t("cert.download")) }
+            }
+            p.hint {
+                (ctx.t("cert.verify_cli")) " "
+                code { "govlab verify scorecard.json" @if let Some(portal) = portal { " --portal " (portal) } }
             }
         }
     }

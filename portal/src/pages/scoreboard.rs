@@ -187,7 +187,7 @@ fn render_body(
                 label for="f-scenario" { (ctx.t("sb.scenario")) }
                 select #f-scenario name="scenario" {
                     @for s in shown {
-                        option value=(s.id()) selected[current.is_some_and(|c| c.id() == s.id())] { (s.def().title) " (" (s.id()) ")" }
+                        option value=(s.id()) selected[current.is_some_and(|c| c.id() == s.id())] { (ctx.scenario_title(s)) " (" (s.id()) ")" }
                     }
                 }
             }
@@ -219,7 +219,7 @@ fn render_body(
         }
         @if let Some(s) = current {
             p.lead {
-                (s.def().title) " · " (ctx.t("sb.version")) " " (s.version()) " · "
+                (ctx.scenario_title(s)) " · " (ctx.t("sb.version")) " " (s.version()) " · "
                 (ctx.t("sb.data_from")) " "
                 @for (i, c) in countries(s).iter().enumerate() {
                     @if i > 0 { ", " }

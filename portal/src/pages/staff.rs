@@ -88,7 +88,7 @@ pub(crate) async fn staff(
                     tbody {
                         @for (s, on) in scenarios.iter().zip(&enabled) {
                             tr {
-                                th scope="row" { (s.def().title) " (" code { (s.id()) } ")" }
+                                th scope="row" { (ctx.scenario_title(s)) " (" code { (s.id()) } ")" }
                                 td { (s.version()) }
                                 td { @if *on { span.pill.st-done { (ctx.t("staff.enabled")) } } @else { span.pill.st-failed { (ctx.t("staff.disabled")) } } }
                                 td {
