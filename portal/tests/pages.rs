@@ -349,6 +349,12 @@ async fn public_scoreboard_shows_ranked_agents_with_charts_and_filters() {
     // The practice split has no pilots.
     let (_, _, body) = lab.get("/scoreboard?split=practice", None).await;
     assert!(body.contains("No finished pilots yet"));
+    // Every dimension is defined on the page, with the scenario's weight
+    // (appeals-triage: effectiveness 0.40 of 1.00).
+    assert!(body.contains("What the scores mean"));
+    assert!(body.contains("Effectiveness · 40 %"), "{body}");
+    assert!(body.contains("Fairness · 10 %"), "{body}");
+    assert!(body.contains("flip when only a surname"));
 }
 
 #[tokio::test]
@@ -358,7 +364,10 @@ async fn the_scoreboard_opens_on_the_split_that_has_results() {
     // Only practice pilots: the landing page shows them, not an empty board.
     let (_, _, body) = lab.get("/", None).await;
     assert!(body.contains(">alpha v1<"), "practice results shown");
-    assert!(body.contains("<option value=\"practice\" selected>"), "practice selected");
+    assert!(
+        body.contains("<option value=\"practice\" selected>"),
+        "practice selected"
+    );
     // Asked for explicitly, the empty evaluation board is still empty.
     let (_, _, body) = lab.get("/scoreboard?split=evaluation", None).await;
     assert!(body.contains("No finished pilots yet"));
@@ -774,6 +783,19 @@ async fn staff_page_reviews_scenarios_and_compare() {
         .await;
     assert!(body.contains("looks good"));
     assert!(body.contains("vs-approved"));
+    // Staff see how to run the evaluation pilot only when the portal can:
+    // without the lab's evaluation key, a hint instead of a button that
+    // would end on an error page.
+    let (_, _, body) = lab
+        .get(&format!("/agents/{}", a.agent_id), Some(&staff))
+        .await;
+    if lab.state.evaluation_key.is_none() {
+        assert!(!body.contains("Run the evaluation pilot"), "{body}");
+        assert!(body.contains("no-eval-key"), "{body}");
+        assert!(body.contains("evaluation_key_file"), "{body}");
+    } else {
+        assert!(body.contains("Run the evaluation pilot"), "{body}");
+    }
     // Scenario switch.
     let (status, _, _) = lab
         .post_form(

@@ -223,10 +223,14 @@ pub(crate) async fn agent(
                         }
                     }
                     @if staff && v.status == VersionStatus::Approved {
-                        form.inline method="post" action={ "/versions/" (v.id) "/pilots" } {
-                            (ctx.csrf_field())
-                            input type="hidden" name="split" value="evaluation";
-                            button type="submit" { (ctx.t("agents.run_evaluation")) }
+                        @if state.evaluation_key.is_some() {
+                            form.inline method="post" action={ "/versions/" (v.id) "/pilots" } {
+                                (ctx.csrf_field())
+                                input type="hidden" name="split" value="evaluation";
+                                button type="submit" { (ctx.t("agents.run_evaluation")) }
+                            }
+                        } @else {
+                            p.hint.no-eval-key { (ctx.t("agents.no_eval_key")) }
                         }
                     }
                 }

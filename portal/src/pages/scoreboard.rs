@@ -278,6 +278,9 @@ fn render_body(
         @if !refs.is_empty() {
             (reference_table(ctx, refs))
         }
+        @if let Some(s) = current {
+            (dimension_definitions(ctx, s))
+        }
         @if !rows.is_empty() {
             p.note { (ctx.t("sb.ties")) }
             section.charts {
@@ -291,6 +294,57 @@ fn render_body(
                 }
             }
         }
+    }
+}
+
+/// What each dimension measures, with its weight in `scenario`.
+fn dimension_definitions(ctx: &Ctx, scenario: &Scenario) -> maud::Markup {
+    let lang = ctx.lang;
+    let weights = &scenario.def().weights;
+    let total = weights.effectiveness
+        + weights.interoperability
+        + weights.efficiency
+        + weights.reliability
+        + weights.compliance
+        + weights.fairness;
+    let weight = |name: &str| {
+        let value = match name {
+            "effectiveness" => weights.effectiveness,
+            "interoperability" => weights.interoperability,
+            "efficiency" => weights.efficiency,
+            "reliability" => weights.reliability,
+            "compliance" => weights.compliance,
+            _ => weights.fairness,
+        };
+        if total > 0.0 {
+            100.0 * value / total
+        } else {
+            0.0
+        }
+    };
+    html! {
+        section.dimensions #dimensions {
+            h2 { (ctx.t("sb.dims_title")) }
+            p { (ctx.t("sb.dims_intro")) }
+            dl {
+                @for (name, _) in DIMENSIONS {
+                    dt { (lang.t(dim_key(name))) " · " (lang.number(weight(name), 0)) " %" }
+                    dd { (lang.t(dimension_definition_key(name))) }
+                }
+            }
+        }
+    }
+}
+
+/// The i18n key of a dimension's one-sentence definition.
+fn dimension_definition_key(name: &str) -> &'static str {
+    match name {
+        "effectiveness" => "dimdef.effectiveness",
+        "interoperability" => "dimdef.interoperability",
+        "efficiency" => "dimdef.efficiency",
+        "reliability" => "dimdef.reliability",
+        "compliance" => "dimdef.compliance",
+        _ => "dimdef.fairness",
     }
 }
 
