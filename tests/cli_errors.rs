@@ -25,12 +25,23 @@ fn a_negative_record_count_is_refused_in_words() {
     let out = home.path().join("x.jsonl");
     let refused = govlab(
         home.path(),
-        &["data", "generate", "kz.appeals", "--rows", "-5", "--out", out.to_str().unwrap()],
+        &[
+            "data",
+            "generate",
+            "kz.appeals",
+            "--rows",
+            "-5",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     assert_exit(&refused, 2, "--rows -5");
     let stderr = text(&refused.stderr);
     assert!(stderr.contains("`-5` is not a record count"), "{stderr}");
-    assert!(!stderr.contains("tip: to pass"), "clap's tip does not work here: {stderr}");
+    assert!(
+        !stderr.contains("tip: to pass"),
+        "clap's tip does not work here: {stderr}"
+    );
     assert!(!out.exists());
 }
 
@@ -42,8 +53,17 @@ fn verify_says_why_a_file_is_not_a_scorecard_once() {
     // A lab key to verify against.
     let run = govlab(
         home.path(),
-        &["run", "--scenario", "service-finder", "--baseline", "trivial", "--limit", "200",
-          "--out", home.path().join("pilot").to_str().unwrap()],
+        &[
+            "run",
+            "--scenario",
+            "service-finder",
+            "--baseline",
+            "trivial",
+            "--limit",
+            "200",
+            "--out",
+            home.path().join("pilot").to_str().unwrap(),
+        ],
     );
     assert_exit(&run, 0, "run");
     let refused = govlab(home.path(), &["verify", card.to_str().unwrap()]);

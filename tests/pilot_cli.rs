@@ -187,7 +187,12 @@ fn json_and_out_both_take_effect_and_reference_rows_verify_and_rerun() {
     .unwrap();
     let verified = govlab(
         home.path(),
-        &["verify", card.to_str().unwrap(), "--key", served.to_str().unwrap()],
+        &[
+            "verify",
+            card.to_str().unwrap(),
+            "--key",
+            served.to_str().unwrap(),
+        ],
     );
     assert_exit(&verified, 0, "verify --key lab-key.json");
     // …and not under another lab's key, which the error names.
@@ -195,16 +200,33 @@ fn json_and_out_both_take_effect_and_reference_rows_verify_and_rerun() {
     let other_card = other.path().join("card");
     let run = govlab(
         other.path(),
-        &["run", "--scenario", "service-finder", "--baseline", "trivial", "--limit", "200",
-          "--out", other_card.to_str().unwrap()],
+        &[
+            "run",
+            "--scenario",
+            "service-finder",
+            "--baseline",
+            "trivial",
+            "--limit",
+            "200",
+            "--out",
+            other_card.to_str().unwrap(),
+        ],
     );
     assert_exit(&run, 0, "run in another lab");
     let refused = govlab(
         home.path(),
-        &["verify", other_card.join("scorecard.json").to_str().unwrap(), "--key", served.to_str().unwrap()],
+        &[
+            "verify",
+            other_card.join("scorecard.json").to_str().unwrap(),
+            "--key",
+            served.to_str().unwrap(),
+        ],
     );
     assert_exit(&refused, 1, "verify another lab's card");
     let stderr = text(&refused.stderr);
-    assert!(stderr.contains("is not genuine under the lab key"), "{stderr}");
+    assert!(
+        stderr.contains("is not genuine under the lab key"),
+        "{stderr}"
+    );
     assert!(stderr.contains("lab-key.json"), "{stderr}");
 }

@@ -96,7 +96,8 @@ fn every_csv_layout_reads_back_as_its_jsonl_records() {
             .collect();
         assert_eq!(parsed.len(), expected.len(), "{}", dataset.name());
         for ((line, record), want) in parsed.into_iter().zip(expected) {
-            let record = record.unwrap_or_else(|err| panic!("{} line {line}: {err}", dataset.name()));
+            let record =
+                record.unwrap_or_else(|err| panic!("{} line {line}: {err}", dataset.name()));
             assert_eq!(record, want, "{} line {line}", dataset.name());
         }
     }

@@ -156,9 +156,8 @@ fn read_records(path: &Path, from: &str) -> anyhow::Result<Vec<InputRecord>> {
                 path.display()
             ),
         };
-        let (rows, _) = parse(&bytes).with_context(|| {
-            format!("cannot read {} as a {from} CSV file", path.display())
-        })?;
+        let (rows, _) = parse(&bytes)
+            .with_context(|| format!("cannot read {} as a {from} CSV file", path.display()))?;
         return Ok(rows
             .into_iter()
             .map(|(line, row)| InputRecord {

@@ -73,8 +73,7 @@ fn public_key(args: &VerifyArgs) -> anyhow::Result<(LabPublicKey, String)> {
         return Ok((key, path.display().to_string()));
     }
     if let Some(portal) = &args.portal {
-        let runtime =
-            tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+        let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
         let (hex, key_id) = runtime
             .block_on(govlab_portal::auth::client::lab_public_key(portal))
             .context("cannot fetch the lab's public key")?;

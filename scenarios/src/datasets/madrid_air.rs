@@ -321,11 +321,7 @@ impl MadridAirDay {
             self.dia
         );
         for hour in &self.horas {
-            let _ = write!(
-                out,
-                ";{:0width$.decimals$};{}",
-                hour.valor, hour.validez
-            );
+            let _ = write!(out, ";{:0width$.decimals$};{}", hour.valor, hour.validez);
         }
     }
 }
