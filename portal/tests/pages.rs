@@ -346,6 +346,34 @@ async fn public_scoreboard_shows_ranked_agents_with_charts_and_filters() {
         !body.contains("value=\"family-support\""),
         "Kazakh data only"
     );
+    // The board downloads as CSV, ranked, with a link from the page.
+    assert!(body.contains("href=\"/scoreboard.csv?scenario=appeals-triage&amp;split=evaluation\""));
+    let (status, headers, csv) = lab
+        .get(
+            "/scoreboard.csv?scenario=appeals-triage&split=evaluation",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "scenario,split,rank,tied,team,agent,version,composite,composite_low,composite_high,effectiveness,interoperability,efficiency,reliability,compliance,fairness"
+    );
+    assert!(
+        lines[1].starts_with("appeals-triage,evaluation,1,"),
+        "{csv}"
+    );
+    assert!(lines[1].contains(",team-b,beta,1,72.25,"), "{csv}");
+    assert!(lines[2].contains(",team-a,alpha,2,65,"), "{csv}");
+    let (status, _, _) = lab.get("/scoreboard.csv?split=holdout", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     // The practice split has no pilots.
     let (_, _, body) = lab.get("/scoreboard?split=practice", None).await;
     assert!(body.contains("No finished pilots yet"));
@@ -762,6 +790,35 @@ async fn staff_page_reviews_scenarios_and_compare() {
     ] {
         assert!(body.contains(text), "{text} missing");
     }
+    // The queue carries the decision inline.
+    assert!(body.contains(&format!("action=\"/versions/{}/review\"", a.version_id)));
+    assert!(body.contains("name=\"back\" value=\"staff\""));
+    // Rejecting beta from the queue comes back to the queue, without it.
+    let startup_b = lab.token(Role::Startup, Some("team-b")).await;
+    let (status, _, _) = lab
+        .post_form(
+            &format!("/versions/{}/submit", b.version_id),
+            Some(&startup_b),
+            None,
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, headers, _) = lab
+        .post_form(
+            &format!("/versions/{}/review", b.version_id),
+            Some(&staff),
+            None,
+            "decision=reject&note=no+explanations&back=staff",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/staff#queue");
+    let (_, _, body) = lab.get("/staff", Some(&staff)).await;
+    assert!(
+        !body.contains(&format!("/versions/{}/review", b.version_id)),
+        "rejected: out of the queue"
+    );
     let (status, _, _) = lab.get("/staff", Some(&startup)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Review from the agent page's form.

@@ -211,16 +211,7 @@ pub(crate) async fn agent(
                         }
                     }
                     @if staff && v.status == VersionStatus::Submitted {
-                        form.review method="post" action={ "/versions/" (v.id) "/review" } {
-                            (ctx.csrf_field())
-                            div.field {
-                                label for={ "note-" (v.id) } { (ctx.t("agents.review_note")) }
-                                input id={ "note-" (v.id) } name="note" maxlength="2000";
-                            }
-                            button type="submit" name="decision" value="approve" { (ctx.t("agents.approve")) }
-                            " "
-                            button.danger type="submit" name="decision" value="reject" { (ctx.t("agents.reject")) }
-                        }
+                        (review_form(&ctx, &v.id, None))
                     }
                     @if staff && v.status == VersionStatus::Approved {
                         @if state.evaluation_key.is_some() {
@@ -478,6 +469,27 @@ pub(crate) struct ReviewForm {
     #[serde(default)]
     note: String,
     csrf: Option<String>,
+    /// `staff` to come back to the review queue instead of the agent page.
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// The approve/reject form of a submitted version (agent page and the
+/// staff review queue; `back = Some("staff")` returns to the queue).
+pub(crate) fn review_form(ctx: &Ctx, version_id: &str, back: Option<&str>) -> maud::Markup {
+    maud::html! {
+        form.review method="post" action={ "/versions/" (version_id) "/review" } {
+            (ctx.csrf_field())
+            @if let Some(back) = back { input type="hidden" name="back" value=(back); }
+            div.field {
+                label for={ "note-" (version_id) } { (ctx.t("agents.review_note")) }
+                input id={ "note-" (version_id) } name="note" maxlength="2000";
+            }
+            button type="submit" name="decision" value="approve" { (ctx.t("agents.approve")) }
+            " "
+            button.danger type="submit" name="decision" value="reject" { (ctx.t("agents.reject")) }
+        }
+    }
 }
 
 /// `POST /versions/{id}/review` (`decision=approve|reject`, `note`).
@@ -500,5 +512,8 @@ pub(crate) async fn review(
     };
     let version =
         actions::review_version(&state, principal, &id, approve, form.note.trim()).await?;
-    Ok(see_other(&format!("/agents/{}", version.agent_id)))
+    Ok(match form.back.as_deref() {
+        Some("staff") => see_other("/staff#queue"),
+        _ => see_other(&format!("/agents/{}", version.agent_id)),
+    })
 }

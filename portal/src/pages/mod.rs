@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(scoreboard::home))
         .route("/scoreboard", get(scoreboard::scoreboard))
+        .route("/scoreboard.csv", get(scoreboard::scoreboard_csv))
         .route("/pilots/{id}", get(pilots::pilot))
         .route("/pilots/{id}/verify", get(pilots::verify))
         .route("/pilots/{id}/scorecard.json", get(pilots::scorecard_json))

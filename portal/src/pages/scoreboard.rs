@@ -127,6 +127,128 @@ pub(crate) async fn scoreboard(
     Ok(layout(&ctx, title, html! {}, body).into_response())
 }
 
+/// `GET /scoreboard.csv?scenario&split`: the board as CSV, one row per
+/// agent then the reference rows, for spreadsheets.
+pub(crate) async fn scoreboard_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(filters): Query<Filters>,
+) -> Result<Response, PortalError> {
+    actions::require_scoreboard(&state, ctx.who.as_ref())?;
+    let scenario = match filters.scenario.as_deref().filter(|id| !id.is_empty()) {
+        Some(id) => actions::scenario_by_id(id)?,
+        None => scenario::list()
+            .map_err(PortalError::internal)?
+            .first()
+            .ok_or_else(|| PortalError::internal("no scenarios are built in"))?,
+    };
+    let split = match filters.split.as_deref() {
+        Some("practice") => "practice",
+        None | Some("evaluation") => "evaluation",
+        Some(other) => {
+            return Err(PortalError::bad_request(format!(
+                "unknown split {other:?}: use practice or evaluation"
+            )));
+        }
+    };
+    let board = state
+        .scoreboard_cache
+        .get(&state.db, &state.references, scenario.id(), split)
+        .await?;
+    let csv = board_csv(scenario.id(), split, &board.rows, &board.references);
+    let disposition = format!(
+        "attachment; filename=\"scoreboard-{}-{split}.csv\"",
+        scenario.id()
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The CSV text of a board: a header, the ranked rows, then the reference
+/// rows (rank empty, team `reference`). Scores with a point, no rounding
+/// beyond the scorecard's.
+fn board_csv(scenario: &str, split: &str, rows: &[ScoreboardRow], refs: &[ReferenceRow]) -> String {
+    let mut out = String::from(
+        "scenario,split,rank,tied,team,agent,version,composite,composite_low,composite_high",
+    );
+    for (name, _) in DIMENSIONS {
+        out.push(',');
+        out.push_str(name);
+    }
+    out.push_str("\r\n");
+    let number = |value: Option<f64>| value.map_or_else(String::new, |v| v.to_string());
+    let mut line = |cells: Vec<String>| {
+        let cells: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    };
+    for row in rows {
+        let mut cells = vec![
+            scenario.to_owned(),
+            split.to_owned(),
+            row.rank.to_string(),
+            row.tied.to_string(),
+            row.team.clone(),
+            row.agent_name.clone(),
+            row.version.to_string(),
+            number(row.composite),
+            number(row.composite_interval.map(|iv| iv.0)),
+            number(row.composite_interval.map(|iv| iv.1)),
+        ];
+        cells.extend(
+            DIMENSIONS
+                .iter()
+                .map(|(name, _)| number(row.dimensions.get(name).copied().flatten())),
+        );
+        line(cells);
+    }
+    for row in refs {
+        let mut cells = vec![
+            scenario.to_owned(),
+            split.to_owned(),
+            String::new(),
+            String::new(),
+            "reference".to_owned(),
+            row.name.to_owned(),
+            String::new(),
+            number(row.composite),
+            number(row.composite_interval.map(|iv| iv.0)),
+            number(row.composite_interval.map(|iv| iv.1)),
+        ];
+        cells.extend(
+            DIMENSIONS
+                .iter()
+                .map(|(name, _)| number(row.dimensions.get(name).copied().flatten())),
+        );
+        line(cells);
+    }
+    out
+}
+
+/// One CSV cell: quoted when it holds a comma, quote or line break, and
+/// with a leading `'` when a spreadsheet would read it as a formula.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
 /// The filters in effect, validated.
 #[derive(Clone, Copy)]
 struct View<'a> {
@@ -279,6 +401,12 @@ fn render_body(
             (reference_table(ctx, refs))
         }
         @if let Some(s) = current {
+            p.exports {
+                (ctx.t("sb.download")) " "
+                a href={ "/scoreboard.csv?scenario=" (s.id()) "&split=" (split) } download { "CSV" }
+                " · "
+                a href={ "/api/scoreboard?scenario=" (s.id()) "&split=" (split) } { "JSON" }
+            }
             (dimension_definitions(ctx, s))
         }
         @if !rows.is_empty() {
@@ -420,5 +548,20 @@ fn country_key(code: &str) -> &'static str {
         "country.ES"
     } else {
         "country.KZ"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(csv_cell("acme"), "acme");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-12.5"), "-12.5");
+        assert_eq!(csv_cell("@team"), "'@team");
     }
 }

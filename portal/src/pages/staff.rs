@@ -10,7 +10,7 @@ use govlab_scoring::scorecard;
 use maud::html;
 use serde::Deserialize;
 
-use super::agents::pilot_table;
+use super::agents::{pilot_table, review_form};
 use super::scoreboard::dim_key;
 use super::{Ctx, layout, score, see_other, short, when};
 use crate::actions;
@@ -49,7 +49,7 @@ pub(crate) async fn staff(
     let title = ctx.t("staff.title");
     let body = html! {
         h1 { (title) }
-        section {
+        section #queue {
             h2 { (ctx.t("staff.queue")) }
             div.table-wrap tabindex="0" role="region" aria-label=(ctx.t("staff.queue")) {
                 table {
@@ -59,6 +59,7 @@ pub(crate) async fn staff(
                         th scope="col" { (ctx.t("sb.scenario")) }
                         th scope="col" { (ctx.t("staff.submitted")) }
                         th scope="col" { (ctx.t("agents.notes")) }
+                        th scope="col" { (ctx.t("staff.decision")) }
                     } }
                     tbody {
                         @for (agent, version) in &queue {
@@ -67,9 +68,10 @@ pub(crate) async fn staff(
                                 td { (agent.scenario) }
                                 td { (version.submitted_at.map(when).unwrap_or_default()) }
                                 td { (version.notes) }
+                                td { (review_form(&ctx, &version.id, Some("staff"))) }
                             }
                         }
-                        @if queue.is_empty() { tr { td colspan="4" { (ctx.t("staff.queue_empty")) } } }
+                        @if queue.is_empty() { tr { td colspan="5" { (ctx.t("staff.queue_empty")) } } }
                     }
                 }
             }
