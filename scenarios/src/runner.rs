@@ -324,11 +324,20 @@ pub enum Decide<'a> {
 
 /// A self-contained HTML report of pilots (a scoreboard when several).
 pub fn html_report(results: &[&PilotResult]) -> String {
+    let named: Vec<(Option<&str>, &PilotResult)> =
+        results.iter().map(|result| (None, *result)).collect();
+    html_report_named(&named)
+}
+
+/// [`html_report`] with each agent's name (e.g. its package or
+/// `team/agent`) shown before its SHA-256.
+pub fn html_report_named(results: &[(Option<&str>, &PilotResult)]) -> String {
     let entries: Vec<ReportEntry<'_>> = results
         .iter()
-        .map(|result| ReportEntry {
+        .map(|(name, result)| ReportEntry {
             scorecard: &result.scorecard,
             telemetry: Some(&result.telemetry),
+            name: *name,
         })
         .collect();
     render_html(&entries)

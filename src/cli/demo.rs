@@ -1,7 +1,8 @@
 //! `govlab demo`: builds the reference agents, runs every scenario's
 //! practice split with the oracle and trivial baselines and the naive and
 //! competent agents, prints one board per scenario (with 95 % intervals and
-//! statistical ties) and writes the signed scorecards and one HTML report.
+//! statistical ties) and writes the signed scorecards, one HTML report per
+//! scenario and an index with the next steps.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,10 +11,11 @@ use anyhow::Context;
 use govlab_scenarios::baselines::Baseline;
 use govlab_scenarios::cases::SplitSeed;
 use govlab_scenarios::reference::{BuildConfig, REFERENCE_AGENTS, build_reference_agents};
-use govlab_scenarios::runner::{PilotResult, html_report};
+use govlab_scenarios::runner::{PilotResult, html_report_named};
 use govlab_scenarios::scenario::list;
 use govlab_scoring::bootstrap::{Interval, board_order, tie_ranks};
 use govlab_scoring::certificate::LabKey;
+use govlab_scoring::report::{IndexEntry, render_index};
 use govlab_scoring::scorecard::REFERENCE_PREFIX;
 
 use crate::cli::scenarios::{baseline_with_progress, lab_key_dir, pilot_with_progress};
@@ -21,7 +23,7 @@ use crate::cli::scenarios::{baseline_with_progress, lab_key_dir, pilot_with_prog
 /// Arguments of `govlab demo`.
 #[derive(clap::Args)]
 pub struct DemoArgs {
-    /// Where to write the scorecards and `report.html`
+    /// Where to write the scorecards, the reports and `index.html`
     #[arg(long, value_name = "DIR", default_value = "out/demo")]
     out: PathBuf,
     /// Run only the first N cases of each practice split (below a
@@ -40,7 +42,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot load the lab key from {}", key_dir.display()))?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
-    let mut results: Vec<(String, PilotResult)> = Vec::new();
+    let mut index: Vec<(String, String, String)> = Vec::new();
     let mut unsigned = Vec::new();
     for scenario in list().context("the built-in scenario definitions do not load")? {
         let size = scenario.def().splits.practice;
@@ -88,21 +90,91 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot write {}", card.display()))?;
         }
         print!("{}", board(scenario.id(), &rows));
-        results.extend(rows);
+        let file = format!("{}.html", scenario.id());
+        let named: Vec<(Option<&str>, &PilotResult)> = rows
+            .iter()
+            .map(|(name, result)| (Some(name.as_str()), result))
+            .collect();
+        let path = args.out.join(&file);
+        std::fs::write(&path, html_report_named(&named))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        index.push((file, scenario.def().title.clone(), leader(&rows)));
     }
     if let Some(why) = unsigned.first() {
         eprintln!("not signed ({} scorecards): {why}", unsigned.len());
     }
-    let report = args.out.join("report.html");
-    let all: Vec<&PilotResult> = results.iter().map(|(_, result)| result).collect();
-    std::fs::write(&report, html_report(&all))
+    let entries: Vec<IndexEntry<'_>> = index
+        .iter()
+        .map(|(href, title, summary)| IndexEntry {
+            href,
+            title,
+            summary: summary.clone(),
+        })
+        .collect();
+    let report = args.out.join("index.html");
+    std::fs::write(&report, render_index("govlab demo", &entries, &NEXT_STEPS))
         .with_context(|| format!("cannot write {}", report.display()))?;
-    println!("report:     {}", report.display());
+    println!("\nreports:    {} (one page per scenario)", report.display());
     println!(
         "scorecards: {}/*.scorecard.json (check one with `govlab verify FILE`)",
         args.out.display()
     );
+    println!("\nnext, as a startup:");
+    let width = NEXT_STEPS
+        .iter()
+        .map(|(command, _)| command.len())
+        .max()
+        .unwrap_or(0);
+    for (command, what) in NEXT_STEPS {
+        println!("  {command:<width$}  # {what}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a startup runs after the demo, in order.
+const NEXT_STEPS: [(&str, &str); 3] = [
+    (
+        "govlab agent new my-agent",
+        "scaffold an agent in Rust; write its decide() in my-agent/src/lib.rs (sdk/README.md)",
+    ),
+    (
+        "govlab agent build my-agent",
+        "compile it to a WebAssembly component; prints the .wasm path used next",
+    ),
+    (
+        "govlab run --scenario appeals-triage --agent my-agent/target/wasm32-wasip2/release/my_agent.wasm --out pilot/",
+        "score it on the public practice split (the unedited scaffold scores at the floor)",
+    ),
+];
+
+/// One line naming the best non-reference agent of a scenario and the
+/// floor and ceiling it sits between.
+fn leader(rows: &[(String, PilotResult)]) -> String {
+    let composite = |name: &str| {
+        rows.iter()
+            .find(|(row, _)| row == name)
+            .and_then(|(_, result)| result.scorecard.composite)
+    };
+    let best = rows
+        .iter()
+        .filter(|(name, _)| !name.starts_with(REFERENCE_PREFIX))
+        .filter_map(|(name, result)| result.scorecard.composite.map(|c| (name, c)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let floor = composite(&Baseline::Trivial.agent_id());
+    let ceiling = composite(&Baseline::Oracle.agent_id());
+    let fmt = |value: Option<f64>| value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
+    match best {
+        Some((name, score)) => format!(
+            "best agent {name}: {score:.1} (trivial floor {}, oracle ceiling {})",
+            fmt(floor),
+            fmt(ceiling)
+        ),
+        None => format!(
+            "no composite (below the scenario's minimum); trivial {}, oracle {}",
+            fmt(floor),
+            fmt(ceiling)
+        ),
+    }
 }
 
 /// One scenario's board: rows ranked by composite, `=N` where 95 %

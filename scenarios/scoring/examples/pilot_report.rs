@@ -126,10 +126,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(out.join("scorecard.json"), &signed)?;
     let html = render_html(&[
         ReportEntry {
+            name: None,
             scorecard: &first,
             telemetry: Some(&first_telemetry),
         },
         ReportEntry {
+            name: None,
             scorecard: &second,
             telemetry: Some(&second_telemetry),
         },

@@ -20,6 +20,9 @@ pub struct ReportEntry<'a> {
     /// Its telemetry, for the fuel and latency histograms; without it those
     /// charts are omitted.
     pub telemetry: Option<&'a TelemetrySummary>,
+    /// The agent's name (e.g. the package or `team/agent`), shown before its
+    /// short SHA-256; without it the SHA-256 alone names the agent.
+    pub name: Option<&'a str>,
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -84,6 +87,58 @@ pub fn render_html(entries: &[ReportEntry<'_>]) -> String {
     out
 }
 
+/// One report listed on an index page.
+#[derive(Debug, Clone)]
+pub struct IndexEntry<'a> {
+    /// The report's file, relative to the index.
+    pub href: &'a str,
+    /// Its title (e.g. the scenario's).
+    pub title: &'a str,
+    /// One line about it (e.g. who leads, by how much).
+    pub summary: String,
+}
+
+/// An index page of several reports, then "What next": commands with what
+/// each does. Same frame as [`render_html`] (no scripts, phone width).
+pub fn render_index(title: &str, entries: &[IndexEntry<'_>], next: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
+    let _ = write!(out, "<title>{}</title>\n<style>\n", escape(title));
+    out.push_str(STYLE);
+    let _ = write!(
+        out,
+        "</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n<section>\n<ul>\n",
+        escape(title)
+    );
+    for entry in entries {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"{}\">{}</a><br><span class=\"meta\">{}</span></li>",
+            escape(entry.href),
+            escape(entry.title),
+            escape(&entry.summary)
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+    if !next.is_empty() {
+        out.push_str("<section>\n<h2>What next</h2>\n<ol>\n");
+        for (command, what) in next {
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code><br><span class=\"meta\">{}</span></li>",
+                escape(command),
+                escape(what)
+            );
+        }
+        out.push_str("</ol>\n</section>\n");
+    }
+    out.push_str(DEFINITIONS);
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
 fn short_sha(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
@@ -98,11 +153,18 @@ const DEFINITIONS: &str = "<section>\n<h2>How the scores are defined</h2>\n\
 <p><strong>Uncertainty.</strong> Every score carries a 95 % bootstrap interval (200 resamples of the pilot's cases, seeded from the pilot, so the same pilot always gets the same interval). Rows whose composite intervals overlap share a rank (=N): the difference between them is not statistically meaningful.</p>\n\
 <p><strong>Reference rows.</strong> <em>oracle</em> answers with the truth; <em>trivial</em> gives every case one answer (the practice split's majority class, never flag, never alert). They mark each scenario's ceiling and floor.</p>\n</section>\n";
 
-/// The name a row shows: `oracle (reference)` or the agent's short SHA-256.
-fn agent_label(card: &Scorecard) -> String {
-    match card.reference() {
-        Some(name) => format!("{} (reference)", escape(name)),
-        None => format!("<code>{}</code>", escape(short_sha(&card.agent_sha256))),
+/// The name a row shows: `oracle (reference)`, or the agent's name and
+/// short SHA-256 (the SHA-256 alone when it has no name).
+fn agent_label(entry: &ReportEntry<'_>) -> String {
+    let card = entry.scorecard;
+    match (card.reference(), entry.name) {
+        (Some(name), _) => format!("{} (reference)", escape(name)),
+        (None, Some(name)) => format!(
+            "{} <code>{}</code>",
+            escape(name),
+            escape(short_sha(&card.agent_sha256))
+        ),
+        (None, None) => format!("<code>{}</code>", escape(short_sha(&card.agent_sha256))),
     }
 }
 
@@ -141,13 +203,14 @@ fn scoreboard(out: &mut String, entries: &[ReportEntry<'_>]) {
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         for index in order {
-            let card = board[index].scorecard;
+            let entry = board[index];
+            let card = entry.scorecard;
             let (rank, tied) = ranks[index];
             let _ = write!(
                 out,
                 "<tr><td>{}{rank}</td><td>{}</td><td>{}</td><td class=\"num\"><strong>{}</strong></td><td class=\"num\">{}</td>",
                 if tied { "=" } else { "" },
-                agent_label(card),
+                agent_label(entry),
                 escape(&card.split),
                 fmt_score(card.composite),
                 fmt_interval(card.composite_interval)
@@ -173,9 +236,14 @@ fn pilot_section(out: &mut String, entry: &ReportEntry<'_>) {
     let _ = writeln!(
         out,
         "<p class=\"meta\">agent {}<br>dataset <code>{}</code><br>{} cases (minimum {})</p>",
-        match card.reference() {
-            Some(_) => agent_label(card),
-            None => format!("<code>{}</code>", escape(&card.agent_sha256)),
+        match (card.reference(), entry.name) {
+            (Some(_), _) => agent_label(entry),
+            (None, Some(name)) => format!(
+                "{} <code>{}</code>",
+                escape(name),
+                escape(&card.agent_sha256)
+            ),
+            (None, None) => format!("<code>{}</code>", escape(&card.agent_sha256)),
         },
         escape(&card.dataset_hash),
         card.cases,
@@ -423,6 +491,7 @@ mod tests {
         let card = scorecard(1_234);
         let telemetry = summary(&[(Outcome::Ok, 90), (Outcome::OutOfFuel, 10)], 1_234);
         let html = render_html(&[ReportEntry {
+            name: None,
             scorecard: &card,
             telemetry: Some(&telemetry),
         }]);
@@ -460,6 +529,7 @@ mod tests {
             .figures
             .insert("<b>f1</b>&'".into(), 0.5);
         let html = render_html(&[ReportEntry {
+            name: None,
             scorecard: &card,
             telemetry: None,
         }]);
@@ -479,10 +549,12 @@ mod tests {
         strong.composite = Some(99.5);
         let html = render_html(&[
             ReportEntry {
+                name: None,
                 scorecard: &weak,
                 telemetry: None,
             },
             ReportEntry {
+                name: None,
                 scorecard: &strong,
                 telemetry: None,
             },
@@ -508,10 +580,12 @@ mod tests {
         b.composite = a.composite.map(|c| c - 1.0);
         let html = render_html(&[
             ReportEntry {
+                name: None,
                 scorecard: &a,
                 telemetry: None,
             },
             ReportEntry {
+                name: None,
                 scorecard: &b,
                 telemetry: None,
             },
@@ -534,5 +608,23 @@ mod tests {
         let html = render_html(&[]);
         assert!(html.contains("No pilots to report"));
         assert!(html.ends_with("</html>\n"));
+    }
+
+    #[test]
+    fn an_index_lists_reports_and_next_steps_escaped() {
+        let html = render_index(
+            "govlab demo",
+            &[IndexEntry {
+                href: "appeals-triage.html",
+                title: "Appeals <triage>",
+                summary: "leader: appeals_competent 86.0".to_owned(),
+            }],
+            &[("govlab agent new my-agent", "scaffold an agent")],
+        );
+        assert!(html.contains("<a href=\"appeals-triage.html\">Appeals &lt;triage&gt;</a>"));
+        assert!(html.contains("<h2>What next</h2>"));
+        assert!(html.contains("<code>govlab agent new my-agent</code>"));
+        assert!(html.contains("How the scores are defined"));
+        assert!(!html.contains("<script"));
     }
 }

@@ -128,6 +128,7 @@ fn pilot_to_verified_scorecard_and_report() {
     assert!(verify(&tampered, &published).is_err());
 
     let html = render_html(&[ReportEntry {
+        name: None,
         scorecard: &card,
         telemetry: Some(&summary),
     }]);
