@@ -346,6 +346,26 @@ async fn public_scoreboard_shows_ranked_agents_with_charts_and_filters() {
         !body.contains("value=\"family-support\""),
         "Kazakh data only"
     );
+    // Chart labels are short words of their own in every language (Spanish
+    // "Eficacia" and "Eficiencia" once both read "Efic"; Cyrillic names were
+    // not cut at all).
+    let (_, _, es) = lab
+        .get(
+            "/scoreboard?scenario=appeals-triage&split=evaluation&lang=es",
+            None,
+        )
+        .await;
+    assert!(
+        es.contains(">Eficac.</text>") && es.contains(">Eficien.</text>"),
+        "{es}"
+    );
+    let (_, _, kk) = lab
+        .get(
+            "/scoreboard?scenario=appeals-triage&split=evaluation&lang=kk",
+            None,
+        )
+        .await;
+    assert!(kk.contains(">Нәтиж.</text>"), "{kk}");
     // The board downloads as CSV, ranked, with a link from the page.
     assert!(body.contains("href=\"/scoreboard.csv?scenario=appeals-triage&amp;split=evaluation\""));
     let (status, headers, csv) = lab

@@ -73,12 +73,13 @@ pub(crate) fn bars(lang: Lang, title: &str, items: &[(String, Option<f64>)]) -> 
     }
 }
 
-/// Grouped vertical bars on a 0–100 scale: one group per category, one bar
-/// per series, with a legend.
+/// Grouped vertical bars on a 0–100 scale: one group per category (its
+/// name, and the short label under its group), one bar per series, with a
+/// legend.
 pub(crate) fn grouped(
     lang: Lang,
     title: &str,
-    categories: &[&str],
+    categories: &[(&str, &str)],
     series: &[(String, Vec<Option<f64>>)],
 ) -> Markup {
     let plot_h = 160.0;
@@ -97,7 +98,7 @@ pub(crate) fn grouped(
                     line.grid x1=(left) x2=(format!("{:.0}", width - 6.0)) y1=(format!("{:.1}", y_of(tick))) y2=(format!("{:.1}", y_of(tick))) {}
                     text x=(left - 4.0) y=(format!("{:.1}", y_of(tick) + 4.0)) text-anchor="end" { (tick) }
                 }
-                @for (ci, category) in categories.iter().enumerate() {
+                @for (ci, (category, label)) in categories.iter().enumerate() {
                     @let gx = left + group_w * ci as f64 + 10.0;
                     @for (si, (name, values)) in series.iter().enumerate() {
                         @if let Some(Some(v)) = values.get(ci) {
@@ -106,7 +107,7 @@ pub(crate) fn grouped(
                             }
                         }
                     }
-                    text.cat x=(format!("{:.1}", gx + 7.0 * series.len() as f64)) y=(format!("{:.1}", top + plot_h + 14.0)) text-anchor="middle" { (abbrev(category)) }
+                    text.cat x=(format!("{:.1}", gx + 7.0 * series.len() as f64)) y=(format!("{:.1}", top + plot_h + 14.0)) text-anchor="middle" { (label) }
                 }
             }
             figcaption {
@@ -194,11 +195,6 @@ pub(crate) fn history_lines(lang: Lang, title: &str, series: &[(String, &[(i64, 
             }
         }
     }
-}
-
-/// The first four letters of a dimension name, for axis labels.
-fn abbrev(name: &str) -> &str {
-    name.get(..4).unwrap_or(name)
 }
 
 /// 1234567 → `1.2M`.

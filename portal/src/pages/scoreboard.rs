@@ -283,7 +283,10 @@ fn render_body(
     }
     let lang = ctx.lang;
     let title = ctx.t("sb.title");
-    let dim_labels: Vec<&str> = DIMENSIONS.iter().map(|(n, _)| lang.t(dim_key(n))).collect();
+    let dim_labels: Vec<(&str, &str)> = DIMENSIONS
+        .iter()
+        .map(|(name, _)| dimension_labels(lang, name))
+        .collect();
     let top: Vec<(String, Vec<Option<f64>>)> = rows
         .iter()
         .take(6)
@@ -519,6 +522,22 @@ fn reference_table(ctx: &Ctx, refs: &[ReferenceRow]) -> maud::Markup {
             }
         }
     }
+}
+
+/// A dimension's name and its short chart label, in `lang`.
+pub(crate) fn dimension_labels(
+    lang: crate::i18n::Lang,
+    name: &str,
+) -> (&'static str, &'static str) {
+    let short = match name {
+        "effectiveness" => "dimshort.effectiveness",
+        "interoperability" => "dimshort.interoperability",
+        "efficiency" => "dimshort.efficiency",
+        "reliability" => "dimshort.reliability",
+        "compliance" => "dimshort.compliance",
+        _ => "dimshort.fairness",
+    };
+    (lang.t(dim_key(name)), lang.t(short))
 }
 
 /// The i18n key of a dimension's name.

@@ -11,7 +11,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::agents::{pilot_table, review_form};
-use super::scoreboard::dim_key;
+use super::scoreboard::{dim_key, dimension_labels};
 use super::{Ctx, layout, score, see_other, short, when};
 use crate::actions;
 use crate::auth;
@@ -217,10 +217,10 @@ pub(crate) async fn compare(
             short(&p.id)
         )
     };
-    let labels: Vec<&str> = comparison
+    let labels: Vec<(&str, &str)> = comparison
         .dimensions
         .iter()
-        .map(|d| lang.t(dim_key(d.name)))
+        .map(|d| dimension_labels(lang, d.name))
         .collect();
     let series = vec![
         (
