@@ -412,6 +412,11 @@ async fn the_scoreboard_opens_on_the_split_that_has_results() {
     // Only practice pilots: the landing page shows them, not an empty board.
     let (_, _, body) = lab.get("/", None).await;
     assert!(body.contains(">alpha v1<"), "practice results shown");
+    // The version chart names only the versions there are.
+    assert!(
+        body.contains(">v1</text>") && !body.contains(">v2</text>"),
+        "{body}"
+    );
     assert!(
         body.contains("<option value=\"practice\" selected>"),
         "practice selected"

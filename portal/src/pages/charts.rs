@@ -85,7 +85,8 @@ pub(crate) fn grouped(
     let plot_h = 160.0;
     let top = 10.0;
     let left = 34.0;
-    let group_w = 20.0 + 14.0 * series.len() as f64;
+    // Wide enough for the short label under each group.
+    let group_w = (20.0 + 14.0 * series.len() as f64).max(46.0);
     let width = left + group_w * categories.len() as f64 + 10.0;
     let height = top + plot_h + 60.0;
     let bar_w = 12.0;
@@ -160,9 +161,17 @@ pub(crate) fn history_lines(lang: Lang, title: &str, series: &[(String, &[(i64, 
         .flat_map(|(_, h)| h.iter().map(|(v, _)| *v))
         .max()
         .unwrap_or(1)
-        .max(2);
+        .max(1);
     let (left, top, plot_w, plot_h) = (34.0, 10.0, 300.0, 140.0);
-    let x_of = |v: i64| left + plot_w * (v - 1) as f64 / (max_version - 1) as f64;
+    // One version: its points in the middle, and no axis end naming a
+    // version that does not exist.
+    let x_of = |v: i64| {
+        if max_version == 1 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * (v - 1) as f64 / (max_version - 1) as f64
+        }
+    };
     let y_of = |c: f64| top + plot_h - plot_h * c.clamp(0.0, 100.0) / 100.0;
     html! {
         figure.chart-figure {
@@ -172,8 +181,12 @@ pub(crate) fn history_lines(lang: Lang, title: &str, series: &[(String, &[(i64, 
                     line.grid x1=(left) x2=(left + plot_w) y1=(y_of(tick)) y2=(y_of(tick)) {}
                     text x=(left - 4.0) y=(y_of(tick) + 4.0) text-anchor="end" { (tick) }
                 }
-                text x=(left) y=(top + plot_h + 20.0) { "v1" }
-                text x=(left + plot_w) y=(top + plot_h + 20.0) text-anchor="end" { "v" (max_version) }
+                @if max_version == 1 {
+                    text x=(left + plot_w / 2.0) y=(top + plot_h + 20.0) text-anchor="middle" { "v1" }
+                } @else {
+                    text x=(left) y=(top + plot_h + 20.0) { "v1" }
+                    text x=(left + plot_w) y=(top + plot_h + 20.0) text-anchor="end" { "v" (max_version) }
+                }
                 @for (si, (name, history)) in series.iter().enumerate() {
                     @let points = history.iter().map(|(v, c)| format!("{:.1},{:.1}", x_of(*v), y_of(*c))).collect::<Vec<_>>().join(" ");
                     polyline class=(format!("line s{}", si % 6)) points=(points) fill="none" {
