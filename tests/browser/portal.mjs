@@ -1,11 +1,14 @@
 // Drives Debian's chromium (headless) through the govlab portal, as a
-// startup and as an investor, at desktop and phone width. Started by
-// run.sh, which serves the portal and passes what it needs in the
-// environment: GOVLAB_URL, STARTUP_TOKEN, INVESTOR_TOKEN, AGENT_WASM.
+// startup, lab staff and an investor, at desktop and phone width. Started by
+// run.sh, which serves the portal (with an evaluation key) and passes what
+// it needs in the environment: GOVLAB_URL, GOVLAB_BIN, STARTUP_TOKEN,
+// STAFF_TOKEN, INVESTOR_TOKEN, SCAFFOLD_WASM (the README's `govlab agent
+// new` + `build`) and AGENT_WASM (a competent agent, the second version).
 // Screenshots go to artifacts/.
 
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +24,9 @@ function need(name) {
 const base = need("GOVLAB_URL").replace(/\/$/, "");
 const startupToken = need("STARTUP_TOKEN");
 const investorToken = need("INVESTOR_TOKEN");
+const staffToken = need("STAFF_TOKEN");
+const govlab = need("GOVLAB_BIN");
+const scaffoldWasm = need("SCAFFOLD_WASM");
 const agentWasm = need("AGENT_WASM");
 const agentName = `bt-${Date.now().toString(36)}`;
 const pilotTimeoutMs = Number(process.env.PILOT_TIMEOUT_MS || 240000);
@@ -107,6 +113,7 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
 });
 let pilotUrl;
+let agentUrl;
 try {
   console.log("startup: sign in, register an agent, upload, practice pilot");
   {
@@ -122,7 +129,7 @@ try {
       page.waitForURL(/\/agents\/[0-9a-f]+$/),
       page.click('form[action="/agents"] button[type="submit"]'),
     ]);
-    const agentUrl = page.url();
+    agentUrl = page.url();
     check((await page.locator("h1").innerText()).includes(agentName), "agent page shows the name");
 
     // A non-wasm file first: refused in words, notes kept.
@@ -134,8 +141,8 @@ try {
     check((await page.inputValue("#u-notes")) === "keep these notes", "notes kept after a refusal");
     await shot(page, "upload-refused");
 
-    await page.setInputFiles("#u-file", agentWasm);
-    await page.fill("#u-notes", "appeals_competent from the reference agents");
+    await page.setInputFiles("#u-file", scaffoldWasm);
+    await page.fill("#u-notes", "the scaffold of govlab agent new");
     await Promise.all([
       page.waitForURL(agentUrl),
       page.click('form[enctype="multipart/form-data"] button[type="submit"]'),
@@ -159,6 +166,47 @@ try {
     check((await page.locator(".verdict").innerText()).includes("valid"), "certificate verifies");
     check(await page.locator(".verdict.valid").count() === 1, "verdict is valid");
     await shot(page, "verify");
+
+    // A better version, submitted for review from the command line as the
+    // README says; the agent page then shows it waiting for the lab.
+    const submitted = execFileSync(govlab, [
+      "submit", agentWasm, "--portal", base, "--agent", agentName,
+      "--token", startupToken, "--for-review", "--notes", "the competent reference agent",
+    ], { encoding: "utf8" });
+    console.log(`  govlab submit: ${submitted.trim().split("\n").join(" | ")}`);
+    check(/submitted version 2 for the lab's review/.test(submitted), "submit --for-review submitted v2");
+    await page.goto(agentUrl);
+    check(await page.locator("article.version").count() === 2, "two versions listed");
+    check(await page.locator("article.version .vs-submitted").count() === 1, "v2 waits for review");
+    await shot(page, "submitted-for-review");
+    await context.close();
+  }
+
+  console.log("staff: approve from the review queue, run the evaluation pilot");
+  let evalUrl;
+  {
+    const context = await browser.newContext(desktop);
+    const page = watch(await context.newPage());
+    await login(page, staffToken);
+    await page.goto(`${base}/staff`);
+    const row = page.locator("#queue tr", { hasText: `${agentName} v2` });
+    check(await row.count() === 1, "v2 is in the review queue");
+    await shot(page, "staff-queue");
+    await Promise.all([
+      page.waitForURL(/\/staff#queue$/),
+      row.locator('button[value="approve"]').click(),
+    ]);
+    check(await page.locator("#queue tr", { hasText: `${agentName} v2` }).count() === 0, "approved: out of the queue");
+    await page.goto(agentUrl);
+    check(await page.locator(".no-eval-key").count() === 0, "the portal has its evaluation key");
+    await Promise.all([
+      page.waitForURL(/\/pilots\/[0-9a-f]+$/),
+      page.click('form:has(input[name="split"][value="evaluation"]) button[type="submit"]'),
+    ]);
+    evalUrl = page.url();
+    await waitForPilot(page);
+    check(await page.locator("section.certificate").count() === 1, "evaluation certificate shown");
+    await shot(page, "evaluation-pilot-done");
     await context.close();
   }
 
@@ -177,6 +225,29 @@ try {
     await shot(page, "scoreboard-es");
     await page.goto(pilotUrl);
     check(await page.locator("section.scorecard").count() === 1, "investor sees the scorecard");
+
+    // The landing scoreboard opens on the evaluation split, now that it has
+    // a result, in Kazakh and in Russian.
+    for (const [lang, heading] of [["kk", "Рейтинг"], ["ru", "Рейтинг"]]) {
+      await page.goto(`${base}/?lang=${lang}`);
+      check((await page.getAttribute("html", "lang")) === lang, `${lang} chosen`);
+      check((await page.locator("h1").innerText()).includes(heading), `${lang} heading`);
+      check(await page.locator(`table.scoreboard >> text=${agentName}`).count() >= 1, `${lang}: the agent is on the evaluation board`);
+      check(await page.locator('#f-split option[value="evaluation"][selected]').count() === 1, `${lang}: evaluation split shown`);
+      await shot(page, `scoreboard-${lang}`);
+    }
+
+    // Download the evaluation scorecard and verify it with the lab key the
+    // portal publishes, as the pilot page says.
+    await page.goto(`${evalUrl}?lang=en`);
+    check((await page.locator("section.certificate").innerText()).includes("govlab verify scorecard.json --portal"), "the pilot page says how to verify");
+    const card = await page.request.get(`${evalUrl}/scorecard.json`);
+    check(card.ok(), `scorecard download: HTTP ${card.status()}`);
+    const cardFile = join(artifacts, "evaluation.scorecard.json");
+    writeFileSync(cardFile, await card.body());
+    const verified = execFileSync(govlab, ["verify", cardFile, "--portal", base], { encoding: "utf8" });
+    console.log(`  govlab verify: ${verified.trim()}`);
+    check(/^genuine: appeals-triage .* split evaluation /.test(verified), "the downloaded scorecard verifies");
     await context.close();
   }
 

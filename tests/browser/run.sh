@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Browser test of the portal: serves govlab on a temporary data directory,
-# creates a startup and an investor token, and drives Debian's chromium
-# (headless, via playwright-core) through portal.mjs. Screenshots land in
+# Browser test of the portal, every user's path from the README's commands:
+# a startup scaffolds, builds, checks and scores an agent with the CLI
+# (`govlab agent new|build|check`, `govlab run`), then portal.mjs drives
+# Debian's chromium (headless, via playwright-core) through the portal this
+# script serves with an evaluation key: the startup uploads the scaffold and
+# runs a practice pilot, submits a better version for review with `govlab
+# submit --for-review`; staff approve it and run the evaluation pilot; an
+# investor reads the scoreboard in Kazakh and Russian and verifies a
+# downloaded scorecard with `govlab verify --portal`. Screenshots land in
 # tests/browser/artifacts/ (git-ignored).
 #
 #   tests/browser/run.sh            # from anywhere in the repository
@@ -36,15 +42,30 @@ fi
 [ -f "$wasm" ] || { echo "no $wasm after the build" >&2; exit 1; }
 
 data=$(mktemp -d)
+work=$(mktemp -d)
+
+echo "== startup, from the README: agent new, agent build, agent check, a scored practice pilot"
+"$govlab" agent new my-agent --dir "$work"
+scaffold=$(cd "$work" && CARGO_TARGET_DIR="$target/browser-scaffold" "$govlab" agent build my-agent | head -n 1)
+[ -f "$scaffold" ] || { echo "agent build printed no component path" >&2; exit 1; }
+"$govlab" agent check "$scaffold" | tail -n 1
+GOVLAB_KEY_DIR="$work/keys" "$govlab" run --scenario appeals-triage --agent "$scaffold" --limit 200 --out "$work/pilot" | tail -n 3
+
+echo "== lab staff, from the README: an evaluation key"
+"$govlab" lab init --out "$data/eval.key"
+cat >"$data/portal.toml" <<EOF
+[scenarios]
+evaluation_key_file = "$data/eval.key"
+EOF
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 url="http://127.0.0.1:$port"
 echo "== govlab serve on $url (data in $data)"
-"$govlab" serve --addr "127.0.0.1:$port" --data-dir "$data" >"$here/artifacts/serve.log" 2>&1 &
+"$govlab" serve --addr "127.0.0.1:$port" --data-dir "$data" --config "$data/portal.toml" >"$here/artifacts/serve.log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
-  if [ -z "${KEEP_DATA:-}" ]; then rm -rf "$data"; else echo "data kept in $data"; fi
+  if [ -z "${KEEP_DATA:-}" ]; then rm -rf "$data" "$work"; else echo "data kept in $data and $work"; fi
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
@@ -56,7 +77,9 @@ curl -fsS "$url/healthz" >/dev/null
 
 startup=$("$govlab" tokens create --role startup --team team-browser --label browser-test --data-dir "$data" 2>/dev/null)
 investor=$("$govlab" tokens create --role investor --label browser-test --data-dir "$data" 2>/dev/null)
+staff=$("$govlab" tokens create --role staff --label browser-test --data-dir "$data" 2>/dev/null)
 
 echo "== chromium"
-GOVLAB_URL="$url" STARTUP_TOKEN="$startup" INVESTOR_TOKEN="$investor" AGENT_WASM="$wasm" \
+GOVLAB_URL="$url" GOVLAB_BIN="$govlab" STARTUP_TOKEN="$startup" INVESTOR_TOKEN="$investor" \
+  STAFF_TOKEN="$staff" SCAFFOLD_WASM="$scaffold" AGENT_WASM="$wasm" \
   node "$here/portal.mjs"
