@@ -32,10 +32,12 @@ pub enum AdapterError {
         reason: String,
     },
     /// A schema name nobody knows.
-    #[error("unknown schema '{name}'; known schemas are: {known}")]
+    #[error("unknown schema '{name}'{}; known schemas are: {known}", suggestion.as_deref().map(|s| format!(" (did you mean '{s}'? schema names are singular, dataset names plural)")).unwrap_or_default())]
     UnknownSchema {
         /// The name asked for.
         name: String,
+        /// The known name closest to it, if one is close.
+        suggestion: Option<String>,
         /// The names that exist, comma-separated.
         known: String,
     },
@@ -367,9 +369,11 @@ impl Adapters {
         if self.validators.contains_key(name) {
             Ok(())
         } else {
+            let names = schema_names();
             Err(AdapterError::UnknownSchema {
                 name: name.to_owned(),
-                known: schema_names().join(", "),
+                suggestion: closest(name, &names).map(str::to_owned),
+                known: names.join(", "),
             })
         }
     }
@@ -670,4 +674,35 @@ fn build_validators() -> Result<HashMap<&'static str, jsonschema::Validator>, Ad
         validators.insert(*name, validator);
     }
     Ok(validators)
+}
+
+/// The known name `name` most likely meant: the dataset-style plural
+/// (`madrid.residents` → `madrid.resident`), else one within two edits.
+fn closest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
+    let singular = name.strip_suffix('s').unwrap_or(name);
+    if let Some(found) = names.iter().find(|known| **known == singular) {
+        return Some(found);
+    }
+    names
+        .iter()
+        .map(|known| (edits(name, known), *known))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance between two short names.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }

@@ -85,8 +85,27 @@ fn unknown_schemas_and_missing_routes_say_what_to_do() {
         .unwrap_err();
     assert!(matches!(err, AdapterError::UnknownSchema { .. }));
     assert!(
+        err.to_string().starts_with(
+            "unknown schema 'madrid.requests' (did you mean 'madrid.request'? schema names are singular, dataset names plural); known schemas are: madrid.resident"
+        ),
+        "{err}"
+    );
+    // A slip of a letter or two is caught too; a name far from every
+    // schema gets the list alone.
+    let err = adapters
+        .convert("kz.apeal", "madrid.request", &request())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean 'kz.appeal'?"),
+        "{err}"
+    );
+    let err = adapters
+        .convert("weather", "madrid.request", &request())
+        .unwrap_err();
+    assert!(
         err.to_string()
-            .starts_with("unknown schema 'madrid.requests'; known schemas are: madrid.resident")
+            .starts_with("unknown schema 'weather'; known schemas are:"),
+        "{err}"
     );
     let err = adapters
         .convert("madrid.request", "kz.citizen", &request())

@@ -178,6 +178,10 @@ fn read_records(path: &Path, from: &str) -> anyhow::Result<Vec<InputRecord>> {
         .collect())
 }
 
+/// Skipped records named one per line with `--on-error skip`; the rest are
+/// counted.
+const SKIPPED_SHOWN: usize = 10;
+
 fn map(args: &MapArgs) -> anyhow::Result<ExitCode> {
     let adapters = load(&args.specs)?;
     let records = read_records(&args.input, &args.from)?;
@@ -225,15 +229,22 @@ fn map(args: &MapArgs) -> anyhow::Result<ExitCode> {
                     sink.flush().context("cannot write output")?;
                     bail!("{message}; stopped (use --on-error skip to go on past bad records)");
                 }
-                bar.suspend(|| eprintln!("skipped {message}"));
+                if skipped < SKIPPED_SHOWN {
+                    bar.suspend(|| eprintln!("skipped {message}"));
+                }
                 skipped += 1;
             }
         }
     }
     bar.finish_and_clear();
     sink.flush().context("cannot write output")?;
+    let shown = if skipped > SKIPPED_SHOWN {
+        format!(" (the first {SKIPPED_SHOWN} shown above)")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "mapped {mapped} records from {} to {} ({written} written), skipped {skipped}",
+        "mapped {mapped} records from {} to {} ({written} written), skipped {skipped}{shown}",
         args.from, args.to
     );
     Ok(ExitCode::SUCCESS)
