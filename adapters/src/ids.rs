@@ -184,12 +184,14 @@ fn check_bin(value: &str) -> Result<(), IdError> {
     kz_check(kind, &d)
 }
 
-fn mod23_letter(number: u32) -> char {
+/// The control letter of an 8-digit DNI number (or of an NIE's number after
+/// its X/Y/Z is replaced by 0/1/2): `TRWAGMYFPDXBNJZSQVHLCKE[number mod 23]`.
+pub fn dni_letter(number: u32) -> char {
     char::from(DNI_LETTERS[(number % 23) as usize])
 }
 
 fn check_letter(kind: IdKind, number: u32, letter: u8) -> Result<(), IdError> {
-    let expected = mod23_letter(number);
+    let expected = dni_letter(number);
     if char::from(letter) == expected {
         Ok(())
     } else {

@@ -34,9 +34,10 @@ pub struct Case {
     pub clock_start_unix_ns: u64,
 }
 
-/// How a case ended.
+/// How a case ended. Deliberately exhaustive: a new outcome must be placed
+/// in scoring's `Outcome` too, and the compiler says where
+/// (`scenarios/src/runner.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Outcome {
     /// `decide` returned a JSON decision within the output cap.
     Ok,

@@ -685,9 +685,21 @@ fn baseline_report(decider: &Decider, truth: &crate::cases::CaseTruth) -> CaseRe
     }
 }
 
-/// The sandbox's outcome under scoring's name.
+/// The sandbox's outcome as scoring counts it, variant by variant (no
+/// string in between, no fallback: a new sandbox outcome fails to compile
+/// here until it is placed).
 fn scoring_outcome(outcome: SandboxOutcome) -> Outcome {
-    outcome.as_str().parse().unwrap_or(Outcome::Panic)
+    match outcome {
+        SandboxOutcome::Ok => Outcome::Ok,
+        SandboxOutcome::AgentError => Outcome::AgentError,
+        SandboxOutcome::InvalidOutput => Outcome::InvalidOutput,
+        SandboxOutcome::OutOfFuel => Outcome::OutOfFuel,
+        SandboxOutcome::Timeout => Outcome::Timeout,
+        SandboxOutcome::MemoryLimit => Outcome::MemoryLimit,
+        SandboxOutcome::StackOverflow => Outcome::StackOverflow,
+        SandboxOutcome::Panic => Outcome::Panic,
+        SandboxOutcome::HostLimit => Outcome::HostLimit,
+    }
 }
 
 /// Parses an `ok` output and validates it against the output schema.
@@ -1111,4 +1123,26 @@ fn differences(original: &Scorecard, rerun: &Scorecard) -> Vec<String> {
         lines.push("the signed contents differ outside the figures (weights or labels)".to_owned());
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SandboxOutcome, scoring_outcome};
+
+    #[test]
+    fn every_sandbox_outcome_keeps_its_name_in_scoring() {
+        for outcome in [
+            SandboxOutcome::Ok,
+            SandboxOutcome::AgentError,
+            SandboxOutcome::InvalidOutput,
+            SandboxOutcome::OutOfFuel,
+            SandboxOutcome::Timeout,
+            SandboxOutcome::MemoryLimit,
+            SandboxOutcome::StackOverflow,
+            SandboxOutcome::Panic,
+            SandboxOutcome::HostLimit,
+        ] {
+            assert_eq!(scoring_outcome(outcome).as_str(), outcome.as_str());
+        }
+    }
 }

@@ -1,39 +1,20 @@
 //! Identifier algorithms: Kazakh IIN and Spanish DNI/NIE, for generating
 //! valid numbers and checking them (see `shared/domain-facts.md`).
 
-/// The DNI/NIE control letters, indexed by `number mod 23`.
-const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+use govlab_adapters::ids::{IdKind, check};
 
-/// The control letter of an 8-digit DNI number (or NIE number after
-/// replacing X/Y/Z by 0/1/2).
-pub fn dni_letter(number: u32) -> char {
-    char::from(DNI_LETTERS[(number % 23) as usize])
-}
+/// The check algorithms are the adapters' (one definition): the DNI/NIE
+/// control letter and the IIN/BIN check digit.
+pub use govlab_adapters::ids::{dni_letter, kz_check_digit as iin_check_digit};
 
 /// True when `text` is a well-formed DNI (8 digits + correct letter).
 pub fn is_valid_dni(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 9 || !bytes[..8].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let number: u32 = text[..8].parse().unwrap_or(u32::MAX);
-    char::from(bytes[8]) == dni_letter(number)
+    check(IdKind::Dni, text).is_ok()
 }
 
 /// True when `text` is a well-formed NIE (X/Y/Z + 7 digits + correct letter).
 pub fn is_valid_nie(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 9 || !bytes[1..8].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let prefix = match bytes[0] {
-        b'X' => 0,
-        b'Y' => 1,
-        b'Z' => 2,
-        _ => return false,
-    };
-    let number: u32 = text[1..8].parse().unwrap_or(u32::MAX);
-    char::from(bytes[8]) == dni_letter(prefix * 10_000_000 + number)
+    check(IdKind::Nie, text).is_ok()
 }
 
 /// Formats a DNI for an 8-digit number.
@@ -50,26 +31,8 @@ pub(crate) fn format_nie(prefix: u32, number: u32) -> String {
     )
 }
 
-/// The IIN/BIN check digit of the first 11 digits, or `None` when both
-/// weighting passes give 10 (such numbers are never issued).
-pub fn iin_check_digit(digits: &[u8; 11]) -> Option<u8> {
-    let pass = |weights: [u32; 11]| -> u32 {
-        digits
-            .iter()
-            .zip(weights)
-            .map(|(&digit, weight)| u32::from(digit) * weight)
-            .sum::<u32>()
-            % 11
-    };
-    let first = pass([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    if first != 10 {
-        return Some(first as u8);
-    }
-    let second = pass([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
-    (second != 10).then_some(second as u8)
-}
-
-/// True when `text` is 12 digits with a correct check digit.
+/// True when `text` is 12 digits with a correct check digit (an IIN or a
+/// BIN; `govlab_adapters::ids::check` also checks the date and category).
 pub fn is_valid_iin(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() != 12 || !bytes.iter().all(u8::is_ascii_digit) {
