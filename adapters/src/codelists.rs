@@ -304,6 +304,16 @@ const BUILTIN_TEXTS: &[(&str, &str)] = &[
     ("sexes", include_str!("../codelists/sexes.csv")),
 ];
 
+/// The CSV text of the built-in list `name` (`madrid_barrios`, …), as
+/// compiled in: for readers that parse the files themselves (the dataset
+/// generators), so every crate reads the one copy.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN_TEXTS
+        .iter()
+        .find(|(list, _)| *list == name)
+        .map(|(_, text)| *text)
+}
+
 /// Names of the built-in lists (see the module docs for what each holds).
 pub fn list_names() -> Vec<&'static str> {
     BUILTIN_TEXTS.iter().map(|(name, _)| *name).collect()

@@ -55,6 +55,6 @@ pub use engine::FieldProvenance;
 pub use finding::{Finding, Outcome, Severity, Status};
 pub use registry::{
     AdapterError, Adapters, Conversion, ConvertConfig, MAX_SCHEMA_FINDINGS,
-    MAX_SCHEMA_MESSAGE_BYTES, MappingInfo, is_canonical, schema_names,
+    MAX_SCHEMA_MESSAGE_BYTES, MappingInfo, is_canonical, schema_names, schema_text,
 };
 pub use report::{CheckConfig, InputRecord, InteropReport};

@@ -98,21 +98,22 @@ fn display_pointer(pointer: &str) -> &str {
     if pointer.is_empty() { "/" } else { pointer }
 }
 
-/// Named schemas. The Madrid and Kazakh record schemas are the dataset
-/// contract owned by `govlab-scenarios` (`scenarios/schemas/`), embedded
-/// from there so both sides validate against the same files.
+/// Named schemas. The Madrid and Kazakh record schemas
+/// (`adapters/schemas/records/`) are the contract of the synthetic
+/// datasets too: `govlab-scenarios` reads them through [`schema_text`], so
+/// the generators and the adapters validate against the same files.
 const SCHEMA_FILES: &[(&str, &str)] = &[
     (
         "madrid.resident",
-        include_str!("../../scenarios/schemas/madrid.residents.schema.json"),
+        include_str!("../schemas/records/madrid.residents.schema.json"),
     ),
     (
         "madrid.request",
-        include_str!("../../scenarios/schemas/madrid.requests.schema.json"),
+        include_str!("../schemas/records/madrid.requests.schema.json"),
     ),
     (
         "madrid.air",
-        include_str!("../../scenarios/schemas/madrid.air.schema.json"),
+        include_str!("../schemas/records/madrid.air.schema.json"),
     ),
     (
         "madrid.open311",
@@ -120,15 +121,15 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
     ),
     (
         "kz.citizen",
-        include_str!("../../scenarios/schemas/kz.citizens.schema.json"),
+        include_str!("../schemas/records/kz.citizens.schema.json"),
     ),
     (
         "kz.appeal",
-        include_str!("../../scenarios/schemas/kz.appeals.schema.json"),
+        include_str!("../schemas/records/kz.appeals.schema.json"),
     ),
     (
         "kz.air",
-        include_str!("../../scenarios/schemas/kz.air.schema.json"),
+        include_str!("../schemas/records/kz.air.schema.json"),
     ),
     (
         "canonical.person",
@@ -151,6 +152,15 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../schemas/canonical/public_service.schema.json"),
     ),
 ];
+
+/// The JSON text of the named schema (`madrid.resident`, `kz.appeal`,
+/// `canonical.person`, …), as compiled in.
+pub fn schema_text(name: &str) -> Option<&'static str> {
+    SCHEMA_FILES
+        .iter()
+        .find(|(schema, _)| *schema == name)
+        .map(|(_, text)| *text)
+}
 
 /// The built-in mapping specs, one per direction.
 const SPEC_FILES: &[(&str, &str)] = &[

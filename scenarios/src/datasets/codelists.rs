@@ -1,7 +1,7 @@
 //! The shared code lists in `adapters/codelists/`, parsed once.
 //!
-//! The files are compiled in with `include_str!`, so a malformed file is a
-//! bug caught by this module's tests, not a runtime condition: rows that do
+//! The files are compiled into the adapters crate, which owns them, so a
+//! malformed file is a bug caught by this module's tests, not a runtime condition: rows that do
 //! not parse are reported by [`check`] and skipped by the loaders.
 
 use std::sync::LazyLock;
@@ -51,24 +51,12 @@ fn get(row: &[String], index: usize) -> &str {
     row.get(index).map_or("", String::as_str)
 }
 
-macro_rules! codelist_file {
-    ($name:literal) => {
-        include_str!(concat!("../../../adapters/codelists/", $name))
-    };
+/// The text of a code list, from the adapters crate that owns the files
+/// (one copy, no path into another crate); empty for an unknown name,
+/// which the tests below would catch.
+pub(crate) fn codelist(name: &str) -> &'static str {
+    govlab_adapters::codelists::builtin_text(name).unwrap_or_default()
 }
-
-const DISTRICTS_CSV: &str = codelist_file!("madrid_districts.csv");
-const BARRIOS_CSV: &str = codelist_file!("madrid_barrios.csv");
-const UNITS_CSV: &str = codelist_file!("madrid_units.csv");
-pub(crate) const KATO_CSV: &str = codelist_file!("kato_regions.csv");
-const BODIES_CSV: &str = codelist_file!("kz_bodies.csv");
-const CATEGORIES_CSV: &str = codelist_file!("appeal_categories.csv");
-#[cfg(test)]
-const TYPES_CSV: &str = codelist_file!("appeal_types.csv");
-#[cfg(test)]
-const POLLUTANTS_CSV: &str = codelist_file!("pollutants.csv");
-const MADRID_STATIONS_CSV: &str = codelist_file!("madrid_air_stations.csv");
-const KZ_STATIONS_CSV: &str = codelist_file!("kz_air_stations.csv");
 
 /// A Madrid district.
 #[derive(Debug)]
@@ -153,7 +141,7 @@ pub(crate) struct CodeLists {
 }
 
 fn parse() -> CodeLists {
-    let (h, r) = rows(DISTRICTS_CSV);
+    let (h, r) = rows(codelist("madrid_districts"));
     let (code, name, population) = (
         column(&h, "code"),
         column(&h, "name"),
@@ -168,7 +156,7 @@ fn parse() -> CodeLists {
         })
         .collect();
 
-    let (h, r) = rows(BARRIOS_CSV);
+    let (h, r) = rows(codelist("madrid_barrios"));
     let (code, district, name, postcode) = (
         column(&h, "cod_dist_barrio"),
         column(&h, "cod_distrito"),
@@ -185,7 +173,7 @@ fn parse() -> CodeLists {
         })
         .collect();
 
-    let (h, r) = rows(UNITS_CSV);
+    let (h, r) = rows(codelist("madrid_units"));
     let code = column(&h, "code");
     let units = r
         .iter()
@@ -194,7 +182,7 @@ fn parse() -> CodeLists {
         })
         .collect();
 
-    let (h, r) = rows(KATO_CSV);
+    let (h, r) = rows(codelist("kato_regions"));
     let columns = [
         "kato",
         "name_kk",
@@ -222,7 +210,7 @@ fn parse() -> CodeLists {
         })
         .collect();
 
-    let (h, r) = rows(BODIES_CSV);
+    let (h, r) = rows(codelist("kz_bodies"));
     let (code, region, kind) = (
         column(&h, "code"),
         column(&h, "region_kato"),
@@ -237,7 +225,7 @@ fn parse() -> CodeLists {
         })
         .collect();
 
-    let (h, r) = rows(CATEGORIES_CSV);
+    let (h, r) = rows(codelist("appeal_categories"));
     let (code, unit, kind) = (
         column(&h, "code"),
         column(&h, "madrid_unit"),
@@ -252,7 +240,7 @@ fn parse() -> CodeLists {
         })
         .collect();
 
-    let (h, r) = rows(MADRID_STATIONS_CSV);
+    let (h, r) = rows(codelist("madrid_air_stations"));
     let (code, kind, magnitudes) = (
         column(&h, "code"),
         column(&h, "type"),
@@ -270,7 +258,7 @@ fn parse() -> CodeLists {
         })
         .collect();
 
-    let (h, r) = rows(KZ_STATIONS_CSV);
+    let (h, r) = rows(codelist("kz_air_stations"));
     let (id, city, name, pollutants_column) = (
         column(&h, "station_id"),
         column(&h, "city"),
@@ -324,19 +312,22 @@ pub(crate) static CODELISTS: LazyLock<CodeLists> = LazyLock::new(parse);
 /// columns); empty when all is well.
 pub(crate) fn check() -> Vec<String> {
     let files = [
-        ("madrid_districts.csv", DISTRICTS_CSV),
-        ("madrid_barrios.csv", BARRIOS_CSV),
-        ("madrid_units.csv", UNITS_CSV),
-        ("kato_regions.csv", KATO_CSV),
-        ("kz_bodies.csv", BODIES_CSV),
-        ("appeal_categories.csv", CATEGORIES_CSV),
-        ("appeal_types.csv", TYPES_CSV),
-        ("pollutants.csv", POLLUTANTS_CSV),
-        ("madrid_air_stations.csv", MADRID_STATIONS_CSV),
-        ("kz_air_stations.csv", KZ_STATIONS_CSV),
+        ("madrid_districts.csv", codelist("madrid_districts")),
+        ("madrid_barrios.csv", codelist("madrid_barrios")),
+        ("madrid_units.csv", codelist("madrid_units")),
+        ("kato_regions.csv", codelist("kato_regions")),
+        ("kz_bodies.csv", codelist("kz_bodies")),
+        ("appeal_categories.csv", codelist("appeal_categories")),
+        ("appeal_types.csv", codelist("appeal_types")),
+        ("pollutants.csv", codelist("pollutants")),
+        ("madrid_air_stations.csv", codelist("madrid_air_stations")),
+        ("kz_air_stations.csv", codelist("kz_air_stations")),
     ];
     let mut problems = Vec::new();
     for (name, text) in files {
+        if text.is_empty() {
+            problems.push(format!("{name}: not a built-in list of the adapters crate"));
+        }
         let mut lines = text.lines().filter(|line| !line.trim().is_empty());
         let width = lines.next().map_or(0, |line| split_csv_line(line).len());
         for (number, line) in lines.enumerate() {
@@ -370,7 +361,7 @@ impl CodeLists {
 
     /// Madrid magnitudes listed in `pollutants.csv`.
     pub(crate) fn magnitudes(&self) -> Vec<u32> {
-        let (header, rows) = table(POLLUTANTS_CSV);
+        let (header, rows) = table(codelist("pollutants"));
         let column = column(&header, "madrid_magnitude");
         rows.iter()
             .filter_map(|row| get(row, column).parse().ok())
@@ -442,7 +433,7 @@ mod tests {
 
     #[test]
     fn appeal_types_cross_both_vocabularies() {
-        let (header, rows) = table(TYPES_CSV);
+        let (header, rows) = table(codelist("appeal_types"));
         let madrid = column(&header, "madrid_tipo");
         let kz = column(&header, "kz_type");
         let mut madrid_types: Vec<&str> = rows.iter().map(|row| get(row, madrid)).collect();

@@ -33,8 +33,8 @@ mod tests {
 
     #[test]
     fn codelist_latin_names_follow_the_table() {
-        use crate::datasets::codelists::{KATO_CSV, table};
-        let (header, rows) = table(KATO_CSV);
+        use crate::datasets::codelists::{codelist, table};
+        let (header, rows) = table(codelist("kato_regions"));
         let kk = header
             .iter()
             .position(|name| name == "name_kk")
