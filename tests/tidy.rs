@@ -103,7 +103,10 @@ fn no_crate_reads_another_crates_files_by_path() {
             }
         }
     }
-    assert!(checked > 20, "only {checked} includes found: is the scan broken?");
+    assert!(
+        checked > 20,
+        "only {checked} includes found: is the scan broken?"
+    );
     assert!(
         escapes.is_empty(),
         "files read across crates (give the owning crate an API instead):\n{}",

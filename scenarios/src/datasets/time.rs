@@ -261,6 +261,41 @@ pub(crate) fn kz_add_working_days(date: Date, n: u32) -> Date {
 mod tests {
     use super::*;
 
+    /// The generators' fast hand rule for Madrid's offset agrees with the
+    /// adapters' time-zone database (chrono-tz) at every hour of three
+    /// years: the rule is an optimisation, not a second definition.
+    #[test]
+    fn the_madrid_offset_rule_agrees_with_the_zone_database() {
+        use govlab_adapters::time::{
+            Ambiguous, LocalPolicy, Nonexistent, Placed, Zone, format_datetime, parse_datetime,
+        };
+        let zone = Zone::parse("Europe/Madrid").unwrap();
+        let policy = LocalPolicy {
+            ambiguous: Ambiguous::Earliest,
+            nonexistent: Nonexistent::ShiftForward,
+        };
+        let mut day = Date::new(2024, 1, 1);
+        let mut hours = 0;
+        while day < Date::new(2027, 1, 1) {
+            for hour in 0..24 {
+                let ours = timestamp(day, hour, 30, 0, madrid_offset_hours(day, hour));
+                let local = format!("{}T{hour:02}:30:00", day.iso());
+                let Ok(Placed::At(instant)) = parse_datetime(&local, Some(&zone), policy) else {
+                    panic!("{local} not placed");
+                };
+                let theirs = format_datetime(instant, &zone);
+                if theirs.starts_with(&local) {
+                    // The skipped spring hour reads as CEST here and is
+                    // shifted forward there: only existing times compare.
+                    assert_eq!(ours, theirs, "{local}");
+                    hours += 1;
+                }
+            }
+            day = day.add_days(1);
+        }
+        assert!(hours > 26_000, "{hours}");
+    }
+
     #[test]
     fn civil_round_trip() {
         assert_eq!(Date::new(1970, 1, 1).to_days(), 0);
