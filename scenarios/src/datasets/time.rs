@@ -269,7 +269,9 @@ mod tests {
         use govlab_adapters::time::{
             Ambiguous, LocalPolicy, Nonexistent, Placed, Zone, format_datetime, parse_datetime,
         };
-        let zone = Zone::parse("Europe/Madrid").unwrap();
+        let Some(zone) = Zone::parse("Europe/Madrid") else {
+            panic!("Europe/Madrid is not in the zone database");
+        };
         let policy = LocalPolicy {
             ambiguous: Ambiguous::Earliest,
             nonexistent: Nonexistent::ShiftForward,
