@@ -102,3 +102,30 @@ fn every_csv_layout_reads_back_as_its_jsonl_records() {
         }
     }
 }
+
+/// The appeals agents carry a copy of `appeal_categories` (guests cannot
+/// link the host's code lists): the copy must be the list, row for row.
+#[test]
+fn the_appeals_agents_category_table_is_the_code_list() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("agents/appeals_rules/src/lib.rs"),
+    )
+    .unwrap();
+    let start = source.find("const CATEGORIES").unwrap();
+    let block = &source[start..start + source[start..].find("];").unwrap()];
+    let copy: Vec<Vec<&str>> = block
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("(\"")?.strip_suffix("\"),"))
+        .map(|row| row.split("\", \"").collect())
+        .collect();
+    let lists = govlab_adapters::codelists::CodeLists::builtin().unwrap();
+    let list = lists.get("appeal_categories").unwrap();
+    assert_eq!(copy.len(), list.len(), "{copy:?}");
+    for row in &copy {
+        let [code, unit, kind] = row.as_slice() else {
+            panic!("not (code, unit, kind): {row:?}");
+        };
+        assert_eq!(list.value(code, "madrid_unit"), Some(*unit), "{code}");
+        assert_eq!(list.value(code, "kz_body_kind"), Some(*kind), "{code}");
+    }
+}
