@@ -188,6 +188,10 @@ pub struct WorkersConfig {
     /// lease runs out). Set it only to an id no other live process uses,
     /// to have a restart resume at once.
     pub node: Option<String>,
+    /// Scheduling priority of pilot threads (Linux nice value, clamped to
+    /// 0–19): pilots yield the cores to pages and the API when both want
+    /// them. 0 runs pilots at the server's own priority.
+    pub nice: i32,
 }
 
 impl Default for WorkersConfig {
@@ -197,6 +201,7 @@ impl Default for WorkersConfig {
             lease_seconds: 30,
             poll_ms: 500,
             node: None,
+            nice: 10,
         }
     }
 }

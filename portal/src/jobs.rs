@@ -403,6 +403,7 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
         let cancel = Arc::clone(&cancel);
         let blobs = state.blobs.clone();
         let sha = pilot.agent_sha256.clone();
+        let nice = state.config.workers.nice;
         let runner_config = RunnerConfig {
             cache_dir: Some(state.cache_dir.clone()),
             compiler: state.config.compiler.clone(),
@@ -410,7 +411,7 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
             max_findings: MAX_FINDINGS,
             ..RunnerConfig::default()
         };
-        tokio::task::spawn_blocking(move || -> Result<PilotResult, String> {
+        spawn_pilot_thread(nice, move || -> Result<PilotResult, String> {
             let bytes = blobs.get(&sha).map_err(|err| match err {
                 // The log line (see `fail`) has the path; users get words.
                 crate::store::StoreError::Io { path, source } => format!(
@@ -487,18 +488,48 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
 
 /// What the blocking task's end means; `abandoned`: this worker gave the
 /// run up (lost lease, shutdown), so a panic is its own doing.
-fn run_end(
-    joined: Result<Result<PilotResult, String>, tokio::task::JoinError>,
-    abandoned: bool,
-) -> RunEnd {
+fn run_end(joined: std::thread::Result<Result<PilotResult, String>>, abandoned: bool) -> RunEnd {
     match joined {
         Ok(Ok(result)) => RunEnd::Done(Box::new(result)),
         Ok(Err(message)) => RunEnd::Failed(message),
         Err(_) if abandoned => RunEnd::LostLease,
-        Err(err) => RunEnd::Failed(match err.try_into_panic() {
-            Ok(panic) => format!("the runner panicked: {}", panic_message(&*panic)),
-            Err(err) => format!("the runner was cancelled: {err}"),
-        }),
+        Err(panic) => RunEnd::Failed(format!("the runner panicked: {}", panic_message(&*panic))),
+    }
+}
+
+/// Runs a pilot on a thread of its own at scheduling priority `nice`
+/// (Linux nice value; the runner's and the sandbox's threads inherit it),
+/// so pages and the API keep the cores they need while pilots take the
+/// rest. Resolves to the pilot's result, or the panic that ended it.
+async fn spawn_pilot_thread(
+    nice: i32,
+    work: impl FnOnce() -> Result<PilotResult, String> + Send + 'static,
+) -> std::thread::Result<Result<PilotResult, String>> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("govlab-pilot".to_owned())
+        .spawn(move || {
+            lower_priority(nice);
+            let _ = sender.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)));
+        });
+    if let Err(err) = spawned {
+        return Ok(Err(format!("cannot start a thread for the pilot: {err}")));
+    }
+    receiver
+        .await
+        .unwrap_or_else(|_| Ok(Err("the pilot's thread ended without an answer".to_owned())))
+}
+
+/// Sets the calling thread's nice value (best effort: a refusal is logged,
+/// and the pilot runs at the priority it has).
+fn lower_priority(nice: i32) {
+    // Never above the server's own priority, never past the lowest.
+    let nice = nice.clamp(0, 19);
+    if nice == 0 {
+        return;
+    }
+    if let Err(err) = rustix::process::setpriority_process(None, nice) {
+        tracing::warn!("cannot lower the pilot thread's priority to nice {nice}: {err}");
     }
 }
 
@@ -891,11 +922,12 @@ fn event(name: &str, data: &ProgressEvent) -> Event {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[tokio::test]
     async fn a_panicking_runner_fails_the_pilot_in_words() {
-        let joined = tokio::task::spawn_blocking(|| -> Result<PilotResult, String> {
+        let joined = spawn_pilot_thread(0, || -> Result<PilotResult, String> {
             panic!("index out of bounds in a scorer")
         })
         .await;
@@ -910,11 +942,37 @@ mod tests {
 
     #[tokio::test]
     async fn an_abandoned_run_writes_nothing() {
-        let joined = tokio::task::spawn_blocking(|| -> Result<PilotResult, String> {
+        let joined = spawn_pilot_thread(0, || -> Result<PilotResult, String> {
             std::panic::resume_unwind(Box::new(Abandoned))
         })
         .await;
         assert!(matches!(run_end(joined, true), RunEnd::LostLease));
+    }
+
+    #[tokio::test]
+    async fn pilots_run_at_the_configured_nice_value_and_threads_inherit_it() {
+        let base = rustix::process::getpriority_process(None).unwrap();
+        if base > 7 {
+            eprintln!("the test runs at nice {base}: lowering to 7 needs privilege, skipped");
+            return;
+        }
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = std::sync::Arc::clone(&seen);
+        let joined = spawn_pilot_thread(7, move || -> Result<PilotResult, String> {
+            let own = rustix::process::getpriority_process(None).map_err(|e| e.to_string())?;
+            // A thread the runner starts (as it does per core) inherits it.
+            let child = std::thread::spawn(|| rustix::process::getpriority_process(None))
+                .join()
+                .map_err(|_| "child panicked".to_owned())?
+                .map_err(|e| e.to_string())?;
+            record.lock().map_err(|_| "poisoned")?.extend([own, child]);
+            Err("done".to_owned())
+        })
+        .await;
+        assert!(matches!(run_end(joined, false), RunEnd::Failed(m) if m == "done"));
+        assert_eq!(*seen.lock().unwrap(), vec![7, 7]);
+        // The caller's own thread keeps its priority.
+        assert_eq!(rustix::process::getpriority_process(None).unwrap(), base);
     }
 
     #[test]
