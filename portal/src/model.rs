@@ -686,6 +686,10 @@ pub struct ScoreboardRow {
     pub finished_at: Option<i64>,
     /// Composite of the latest pilot of each version, by version.
     pub history: Vec<(i64, f64)>,
+    /// Finished pilots of this agent on the scenario and split: the row is
+    /// the best of these, and the more tries, the likelier the best is
+    /// partly luck.
+    pub pilots: u32,
 }
 
 /// The scoreboard of one scenario and split: each agent's best finished
@@ -704,13 +708,14 @@ pub async fn scoreboard(
     .bind(split)
     .fetch_all(db)
     .await?;
-    let mut best: BTreeMap<String, (Pilot, BTreeMap<i64, f64>)> = BTreeMap::new();
+    let mut best: BTreeMap<String, (Pilot, BTreeMap<i64, f64>, u32)> = BTreeMap::new();
     for row in &rows {
         let pilot = pilot_from_row(row)?;
         let composite = pilot.composite.unwrap_or(0.0);
         let entry = best
             .entry(pilot.agent_id.clone())
-            .or_insert_with(|| (pilot.clone(), BTreeMap::new()));
+            .or_insert_with(|| (pilot.clone(), BTreeMap::new(), 0));
+        entry.2 = entry.2.saturating_add(1);
         // Later pilots of the same version replace earlier ones in the trend.
         entry.1.insert(pilot.version, composite);
         if composite > entry.0.composite.unwrap_or(0.0) {
@@ -719,7 +724,7 @@ pub async fn scoreboard(
     }
     let mut out: Vec<ScoreboardRow> = best
         .into_values()
-        .map(|(pilot, history)| ScoreboardRow {
+        .map(|(pilot, history, pilots)| ScoreboardRow {
             rank: 0,
             tied: false,
             composite_interval: pilot.composite_interval,
@@ -734,6 +739,7 @@ pub async fn scoreboard(
             dimensions: pilot.dimensions,
             finished_at: pilot.finished_at,
             history: history.into_iter().collect(),
+            pilots,
         })
         .collect();
     out.sort_by(|a, b| {

@@ -384,14 +384,15 @@ async fn public_scoreboard_shows_ranked_agents_with_charts_and_filters() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "scenario,split,rank,tied,team,agent,version,composite,composite_low,composite_high,effectiveness,interoperability,efficiency,reliability,compliance,fairness"
+        "scenario,split,rank,tied,team,agent,version,pilots,composite,composite_low,composite_high,effectiveness,interoperability,efficiency,reliability,compliance,fairness"
     );
     assert!(
         lines[1].starts_with("appeals-triage,evaluation,1,"),
         "{csv}"
     );
-    assert!(lines[1].contains(",team-b,beta,1,72.25,"), "{csv}");
-    assert!(lines[2].contains(",team-a,alpha,2,65,"), "{csv}");
+    assert!(lines[1].contains(",team-b,beta,1,1,72.25,"), "{csv}");
+    // alpha's row is the best of its two pilots.
+    assert!(lines[2].contains(",team-a,alpha,2,2,65,"), "{csv}");
     let (status, _, _) = lab.get("/scoreboard.csv?split=holdout", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // The practice split has no pilots.

@@ -388,6 +388,9 @@ pub struct ScoreboardRowOut<'a> {
     pub finished_at: Option<i64>,
     /// `[version, composite]` of the latest pilot of each version.
     pub history: &'a [(i64, f64)],
+    /// Finished pilots of this agent on the scenario and split (the row is
+    /// the best of them).
+    pub pilots: u32,
 }
 
 impl<'a> ScoreboardRowOut<'a> {
@@ -405,6 +408,7 @@ impl<'a> ScoreboardRowOut<'a> {
             dimensions: &r.dimensions,
             finished_at: r.finished_at,
             history: &r.history,
+            pilots: r.pilots,
         }
     }
 }

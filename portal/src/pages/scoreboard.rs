@@ -178,7 +178,7 @@ pub(crate) async fn scoreboard_csv(
 /// beyond the scorecard's.
 fn board_csv(scenario: &str, split: &str, rows: &[ScoreboardRow], refs: &[ReferenceRow]) -> String {
     let mut out = String::from(
-        "scenario,split,rank,tied,team,agent,version,composite,composite_low,composite_high",
+        "scenario,split,rank,tied,team,agent,version,pilots,composite,composite_low,composite_high",
     );
     for (name, _) in DIMENSIONS {
         out.push(',');
@@ -200,6 +200,7 @@ fn board_csv(scenario: &str, split: &str, rows: &[ScoreboardRow], refs: &[Refere
             row.team.clone(),
             row.agent_name.clone(),
             row.version.to_string(),
+            row.pilots.to_string(),
             number(row.composite),
             number(row.composite_interval.map(|iv| iv.0)),
             number(row.composite_interval.map(|iv| iv.1)),
@@ -219,6 +220,7 @@ fn board_csv(scenario: &str, split: &str, rows: &[ScoreboardRow], refs: &[Refere
             String::new(),
             "reference".to_owned(),
             row.name.to_owned(),
+            String::new(),
             String::new(),
             number(row.composite),
             number(row.composite_interval.map(|iv| iv.0)),
@@ -364,6 +366,7 @@ fn render_body(
                         th scope="col" { (ctx.t("sb.rank")) }
                         th scope="col" { (ctx.t("sb.team")) }
                         th scope="col" { (ctx.t("sb.agent")) }
+                        th scope="col" class="num" title=(ctx.t("sb.pilots_help")) { (ctx.t("sb.pilots")) }
                         th scope="col" class="num" { (ctx.t("sb.composite")) }
                         @for (name, _) in DIMENSIONS {
                             th scope="col" class="num" aria-sort=[(dimension == Some(name)).then_some("descending")] { (lang.t(dim_key(name))) }
@@ -378,6 +381,7 @@ fn render_body(
                             td class="num" { @if row.tied { "=" } (row.rank) }
                             td { (row.team) }
                             th scope="row" { a href={ "/pilots/" (row.pilot_id) } { (row.agent_name) " v" (row.version) } }
+                            td class="num" { (row.pilots) }
                             td class="num strong" {
                                 (score(lang, row.composite))
                                 @if let Some((low, high)) = row.composite_interval {
@@ -395,7 +399,7 @@ fn render_body(
                         }
                     }
                     @if rows.is_empty() {
-                        tr { td colspan="11" { (ctx.t("sb.empty")) } }
+                        tr { td colspan="12" { (ctx.t("sb.empty")) } }
                     }
                 }
             }
