@@ -72,3 +72,26 @@ fn verify_says_why_a_file_is_not_a_scorecard_once() {
     assert_eq!(stderr.matches("expected ident").count(), 1, "{stderr}");
     assert!(stderr.contains("not a signed govlab scorecard"), "{stderr}");
 }
+
+/// `--agent` is the component file in `run` and `verify`; `submit` names
+/// the agent with `--name`, and says so to anyone using the old flag.
+#[test]
+fn submit_names_the_agent_with_name_and_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let refused = govlab(
+        home.path(),
+        &[
+            "submit",
+            "agent.wasm",
+            "--portal",
+            "http://127.0.0.1:9",
+            "--agent",
+            "triage",
+            "--token",
+            "glt_x",
+        ],
+    );
+    assert_exit(&refused, 1, "submit --agent");
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("use --name triage"), "{stderr}");
+}

@@ -38,7 +38,7 @@ run() {
   server=$!
   for _ in $(seq 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   token=$("$GOVLAB" tokens create --role startup --team bench --data-dir "$data" 2>/dev/null)
-  version=$("$GOVLAB" submit "$AGENT" --portal "$url" --agent bench --scenario appeals-triage --token "$token" |
+  version=$("$GOVLAB" submit "$AGENT" --portal "$url" --name bench --scenario appeals-triage --token "$token" |
     sed -n 's/.*(version id \([0-9a-f]*\)).*/\1/p')
   idle=$(measure "$url/scoreboard?scenario=appeals-triage&split=practice")
   pilot=$(curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \

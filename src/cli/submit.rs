@@ -18,8 +18,16 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "URL")]
     portal: String,
     /// The agent's name in your team
-    #[arg(long, value_name = "NAME")]
-    agent: String,
+    #[arg(long, value_name = "NAME", required_unless_present = "agent_renamed")]
+    name: Option<String>,
+    /// Renamed to --name: in `run` and `verify`, --agent is the .wasm file
+    #[arg(
+        long = "agent",
+        value_name = "NAME",
+        hide = true,
+        conflicts_with = "name"
+    )]
+    agent_renamed: Option<String>,
     /// A lab API token (glt_…)
     #[arg(long, value_name = "T")]
     token: Option<String>,
@@ -49,6 +57,13 @@ pub struct SubmitArgs {
 
 /// Runs `govlab submit`.
 pub fn run(args: SubmitArgs) -> anyhow::Result<ExitCode> {
+    let name = match (&args.name, &args.agent_renamed) {
+        (Some(name), _) => name.clone(),
+        (None, Some(old)) => anyhow::bail!(
+            "`govlab submit` names the agent with --name now (--agent is the .wasm file in `run` and `verify`): use --name {old}"
+        ),
+        (None, None) => anyhow::bail!("give the agent's name with --name NAME"),
+    };
     let wasm = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     // The sandbox's static checks first, so a file the portal would refuse
@@ -79,17 +94,17 @@ pub fn run(args: SubmitArgs) -> anyhow::Result<ExitCode> {
         };
         let portal = PortalClient::new(&args.portal, &token)?;
         let agents = portal.list_agents().await?;
-        let agent = match agents.into_iter().find(|agent| agent.name == args.agent) {
+        let agent = match agents.into_iter().find(|agent| agent.name == name) {
             Some(agent) => agent,
             None => match &args.scenario {
                 Some(scenario) => {
-                    let agent = portal.create_agent(&args.agent, scenario).await?;
+                    let agent = portal.create_agent(&name, scenario).await?;
                     eprintln!("created agent {} ({}) for {scenario}", agent.name, agent.id);
                     agent
                 }
                 None => anyhow::bail!(
                     "no agent named {:?} in your team; add --scenario ID to create it",
-                    args.agent
+                    name
                 ),
             },
         };

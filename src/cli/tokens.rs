@@ -153,7 +153,7 @@ pub fn run(command: TokensCommand) -> anyhow::Result<ExitCode> {
                      Use it:\n  \
                      - in the browser: paste it on the portal's sign-in page (when no identity provider is configured)\n  \
                      - with the API: Authorization: Bearer {}\n  \
-                     - with the CLI: govlab submit AGENT.wasm --portal URL --agent NAME --token {}\n\
+                     - with the CLI: govlab submit AGENT.wasm --portal URL --name NAME --token {}\n\
                      Revoke it: govlab tokens revoke {}{flags}",
                     article(role.as_str()),
                     issued.id,

@@ -170,7 +170,7 @@ try {
     // A better version, submitted for review from the command line as the
     // README says; the agent page then shows it waiting for the lab.
     const submitted = execFileSync(govlab, [
-      "submit", agentWasm, "--portal", base, "--agent", agentName,
+      "submit", agentWasm, "--portal", base, "--name", agentName,
       "--token", startupToken, "--for-review", "--notes", "the competent reference agent",
     ], { encoding: "utf8" });
     console.log(`  govlab submit: ${submitted.trim().split("\n").join(" | ")}`);
