@@ -57,7 +57,40 @@ const FOLD = {
   í: 'i', ì: 'i', î: 'i', ï: 'i', ó: 'o', ò: 'o', ô: 'o', ö: 'o', õ: 'o',
   ú: 'u', ù: 'u', û: 'u', ü: 'u', ñ: 'n', ç: 'c', ё: 'е', й: 'и', ә: 'а',
   ғ: 'г', қ: 'к', ң: 'н', ө: 'о', ұ: 'у', ү: 'у', һ: 'х', і: 'и',
+  // Spelled as the Kazakh Latin alphabet writes them, so that a text written
+  // in it and turned back into Cyrillic matches the lexicon.
+  я: 'иа', ю: 'иу', ц: 'тс', э: 'е', ь: '', ъ: '',
 };
+
+// The 2021 Kazakh Latin alphabet back to Cyrillic (digraphs first).
+const FROM_LATIN_DIGRAPHS = [['şç', 'щ'], ['ch', 'ч'], ['iu', 'иу'], ['ia', 'иа'], ['io', 'ио']];
+const FROM_LATIN = {
+  a: 'а', ä: 'ә', b: 'б', v: 'в', g: 'г', ğ: 'ғ', d: 'д', e: 'е', j: 'ж', z: 'з',
+  i: 'и', k: 'к', q: 'қ', l: 'л', m: 'м', n: 'н', ñ: 'ң', o: 'о', ö: 'ө', p: 'п',
+  r: 'р', s: 'с', t: 'т', u: 'у', ū: 'ұ', ü: 'ү', f: 'ф', h: 'х', ş: 'ш', y: 'ы',
+  ı: 'і', c: 'тс', w: 'у', x: 'кс',
+};
+
+/**
+ * A text in the 2021 Kazakh Latin alphabet (Russian or Kazakh) back in
+ * Cyrillic, closely enough for the lexicon: the lab's script twins.
+ */
+export function fromKazakhLatin(text) {
+  const lower = text.replaceAll('İ', 'i').toLowerCase();
+  let out = '';
+  let i = 0;
+  while (i < lower.length) {
+    const digraph = FROM_LATIN_DIGRAPHS.find(([latin]) => lower.startsWith(latin, i));
+    if (digraph) {
+      out += digraph[1];
+      i += digraph[0].length;
+    } else {
+      out += FROM_LATIN[lower[i]] ?? lower[i];
+      i += 1;
+    }
+  }
+  return out;
+}
 const LOOKALIKE = { a: 'а', c: 'с', e: 'е', k: 'к', m: 'м', o: 'о', p: 'р', t: 'т', x: 'х', y: 'у' };
 const KAZAKH_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
 const CYRILLIC = /[\u0400-\u04ff]/;
@@ -87,6 +120,7 @@ export function words(text) {
   let word = '';
   for (const raw of text.toLowerCase()) {
     const ch = FOLD[raw] ?? raw;
+    if (ch === '') continue;
     if (isWordChar(ch)) {
       word += ch;
     } else if (word) {
@@ -286,7 +320,8 @@ export function triage(c, lookup) {
   const appeal = readCase(c);
   const language = appeal.language in AI_LABEL ? appeal.language : detectLanguage(appeal.text);
   const country = appeal.country ?? (language === 'es' ? 'ES' : 'KZ');
-  const indexed = new Text(appeal.text);
+  const text = country === 'KZ' && !CYRILLIC.test(appeal.text) ? fromKazakhLatin(appeal.text) : appeal.text;
+  const indexed = new Text(text);
   const [category, confidence] = classify(indexed);
   const body =
     country === 'ES'

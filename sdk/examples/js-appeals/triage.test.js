@@ -39,6 +39,13 @@ test('danger words make it urgent', () => {
   assert.equal(triage(kz('В подъезде сильно пахнет газом, утечка газа')).priority, 'urgent');
 });
 
+test('a text in the Kazakh Latin alphabet is read like Cyrillic', () => {
+  const cyrillic = triage(kz('Во дворе не вывозят мусор, контейнеры переполнены'));
+  const latin = triage(kz('Vo dvore ne vyvoziat musor, konteinery perepolneny'));
+  assert.equal(latin.category, cyrillic.category);
+  assert.equal(latin.priority, cyrillic.priority);
+});
+
 test('code-list labels reach the reply', () => {
   const decision = triage(kz('Во дворе не вывозят мусор'), (list, code) => ({ code, labels: [['ru', `Метка ${list}`]] }));
   assert.match(decision.reply_draft.text, /Метка appeal_categories/);

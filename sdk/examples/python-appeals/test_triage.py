@@ -35,6 +35,12 @@ class TriageTest(unittest.TestCase):
         decision = triage.triage(kz("В подъезде сильно пахнет газом, утечка газа"))
         self.assertEqual(decision["priority"], "urgent")
 
+    def test_a_text_in_the_kazakh_latin_alphabet_is_read_like_cyrillic(self):
+        cyrillic = triage.triage(kz("Во дворе не вывозят мусор, контейнеры переполнены"))
+        latin = triage.triage(kz("Vo dvore ne vyvoziat musor, konteinery perepolneny"))
+        self.assertEqual(latin["category"], cyrillic["category"])
+        self.assertEqual(latin["priority"], cyrillic["priority"])
+
     def test_code_list_labels_reach_the_reply(self):
         def lookup(list_name, code):
             return (code, [("ru", "Метка " + list_name)])
