@@ -249,3 +249,25 @@ fn a_javascript_agent_builds_checks_and_scores() {
     );
     assert_scores("JavaScript", home.path(), &wasm);
 }
+
+/// The Python and JavaScript examples carry copies of the Rust example's
+/// lexicon (`lexicon.py`, `lexicon.js`): they must not drift from it.
+#[test]
+fn the_ports_carry_the_rust_examples_lexicon() {
+    let examples = repo().join("sdk/examples");
+    let lexicon = std::fs::read_to_string(examples.join("appeals-triage/src/lexicon.txt")).unwrap();
+    let python = std::fs::read_to_string(examples.join("python-appeals/lexicon.py")).unwrap();
+    let (_, rest) = python.split_once("TEXT = \"\"\"").unwrap();
+    let (python_text, _) = rest.rsplit_once("\"\"\"").unwrap();
+    assert!(
+        python_text == lexicon,
+        "python-appeals/lexicon.py differs from appeals-triage/src/lexicon.txt: run sdk/examples/sync-lexicon.py"
+    );
+    let js = std::fs::read_to_string(examples.join("js-appeals/lexicon.js")).unwrap();
+    let (_, rest) = js.split_once("export const TEXT = ").unwrap();
+    let js_text: String = serde_json::from_str(rest.trim_end().trim_end_matches(';')).unwrap();
+    assert!(
+        js_text == lexicon,
+        "js-appeals/lexicon.js differs from appeals-triage/src/lexicon.txt: run sdk/examples/sync-lexicon.py"
+    );
+}
