@@ -105,6 +105,11 @@ pub struct LimitsConfig {
     /// anonymous visitors, one client address) may hold open at once; one
     /// more is refused with 429.
     pub streams_per_principal: usize,
+    /// How long compiling one agent may take, in seconds, at upload and
+    /// when a pilot starts; past it the agent is refused. Components that
+    /// embed a language runtime (Python, JavaScript) take 30–40 s on a
+    /// quiet 2-core machine: raise it on a busy one.
+    pub compile_timeout_secs: u64,
 }
 
 impl Default for LimitsConfig {
@@ -119,6 +124,7 @@ impl Default for LimitsConfig {
             max_practice_cases: 5_000,
             concurrent_uploads: 4,
             streams_per_principal: 8,
+            compile_timeout_secs: govlab_sandbox::DEFAULT_COMPILE_TIMEOUT.as_secs(),
         }
     }
 }
@@ -287,6 +293,12 @@ impl Config {
         }
     }
 
+    /// The compile deadline in effect (`limits.compile_timeout_secs`, at
+    /// least one second).
+    pub fn compile_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.limits.compile_timeout_secs.max(1))
+    }
+
     /// The public URL in effect, without a trailing slash.
     pub fn public_url(&self) -> String {
         match &self.public_url {
@@ -370,5 +382,22 @@ mod tests {
         assert_eq!(config.server.max_connections, 1024);
         assert_eq!(config.limits.concurrent_uploads, 4);
         assert_eq!(config.limits.streams_per_principal, 8);
+    }
+
+    #[test]
+    fn the_compile_deadline_is_a_limits_key_defaulting_to_the_sandbox_default() {
+        let config = Config::default();
+        assert_eq!(
+            config.compile_timeout(),
+            govlab_sandbox::DEFAULT_COMPILE_TIMEOUT
+        );
+        let config = Config::parse("[limits]\ncompile_timeout_secs = 180\n").expect("parses");
+        assert_eq!(
+            config.compile_timeout(),
+            std::time::Duration::from_secs(180)
+        );
+        // Zero would refuse every upload: it is taken as one second.
+        let config = Config::parse("[limits]\ncompile_timeout_secs = 0\n").expect("parses");
+        assert_eq!(config.compile_timeout(), std::time::Duration::from_secs(1));
     }
 }

@@ -407,6 +407,7 @@ async fn run_claimed(state: &AppState, me: &str, id: &str, attempts: i64) -> Res
         let runner_config = RunnerConfig {
             cache_dir: Some(state.cache_dir.clone()),
             compiler: state.config.compiler.clone(),
+            compile_timeout: state.config.compile_timeout(),
             keep_cases: practice,
             max_findings: MAX_FINDINGS,
             ..RunnerConfig::default()

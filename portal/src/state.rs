@@ -139,6 +139,7 @@ impl AppState {
         let mut config = scenario.sandbox_config();
         config.cache_dir = Some(self.cache_dir.clone());
         config.compiler = self.config.compiler.clone();
+        config.compile_timeout = self.config.compile_timeout();
         let sandbox = Arc::new(Sandbox::new(config).map_err(PortalError::internal)?);
         checkers.insert(scenario.id().to_owned(), Arc::clone(&sandbox));
         Ok(sandbox)

@@ -7,6 +7,9 @@ use std::time::Duration;
 use crate::compile::{Compiler, EngineSettings};
 use crate::precheck::CompileLimits;
 
+/// The default of [`SandboxConfig::compile_timeout`].
+pub const DEFAULT_COMPILE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How a [`Sandbox`](crate::Sandbox) is set up. Every field has a sane
 /// default (see [`SandboxConfig::default`]).
 #[derive(Clone, Debug)]
@@ -19,7 +22,11 @@ pub struct SandboxConfig {
     /// How long compiling one component may take before the load is refused.
     /// A child-process compiler is killed at the deadline; an in-process one
     /// keeps running on its thread until done (wasmtime cannot interrupt it)
-    /// but the caller gets its answer in time. Default: 60 s.
+    /// but the caller gets its answer in time. Components that embed a
+    /// language runtime (componentize-py, componentize-js) take 30–40 s on
+    /// a quiet 2-core machine. The `govlab` CLI sets it with
+    /// `--compile-timeout-secs`, the portal with `[limits]
+    /// compile_timeout_secs`. Default: [`DEFAULT_COMPILE_TIMEOUT`] (60 s).
     pub compile_timeout: Duration,
     /// Static caps on a component's code, checked before compiling.
     pub compile_limits: CompileLimits,
@@ -45,7 +52,7 @@ impl Default for SandboxConfig {
         SandboxConfig {
             limits: Limits::default(),
             max_component_bytes: 32 << 20,
-            compile_timeout: Duration::from_secs(60),
+            compile_timeout: DEFAULT_COMPILE_TIMEOUT,
             compile_limits: CompileLimits::default(),
             compiler: Compiler::default(),
             cache_dir: None,

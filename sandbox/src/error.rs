@@ -103,9 +103,11 @@ pub enum LoadError {
         /// wasmtime's type-check explanation.
         reason: String,
     },
-    /// Compiling took longer than the configured deadline.
+    /// Compiling took longer than the configured deadline
+    /// ([`SandboxConfig::compile_timeout`](crate::SandboxConfig::compile_timeout)).
     #[error(
-        "compiling the agent took longer than {limit:?}: make the component smaller (release build, fewer and smaller functions)"
+        "compiling the agent took longer than the {}-second compile deadline: make the component smaller (release build, fewer and smaller functions), or, if it embeds a language runtime (Python, JavaScript) or the machine is busy, raise the deadline: `--compile-timeout-secs` of `govlab agent check` and `govlab run`, `compile_timeout_secs` under `[limits]` in the portal's configuration (ask the lab)",
+        limit.as_secs_f64()
     )]
     CompileTimeout {
         /// The configured deadline.

@@ -118,7 +118,7 @@ mod wasi;
 pub mod bench_internals;
 
 pub use compile::{Compiler, compile_child_main};
-pub use config::{Limits, SandboxConfig};
+pub use config::{DEFAULT_COMPILE_TIMEOUT, Limits, SandboxConfig};
 pub use error::{ForbiddenImport, LoadError, SandboxError};
 pub use host::{CodeEntry, HostServices, LogLevel, LogLine, NoServices};
 pub use inspect::{ComponentInfo, DEFAULT_MAX_COMPONENT_BYTES, ImportInfo, ImportVerdict, inspect};

@@ -148,6 +148,9 @@ pub struct RunnerConfig {
     pub cache_dir: Option<PathBuf>,
     /// Where the agent is compiled (see `SandboxConfig::compiler`).
     pub compiler: Compiler,
+    /// How long compiling the agent may take (see
+    /// `SandboxConfig::compile_timeout`). Default: 60 s.
+    pub compile_timeout: Duration,
     /// The services agents reach through `lookup-code` and `convert`;
     /// `None` loads [`LabServices`].
     pub services: Option<Arc<dyn HostServices>>,
@@ -165,6 +168,7 @@ impl Default for RunnerConfig {
             max_findings: 1000,
             cache_dir: None,
             compiler: Compiler::default(),
+            compile_timeout: govlab_sandbox::DEFAULT_COMPILE_TIMEOUT,
             services: None,
             keep_cases: false,
         }
@@ -178,6 +182,7 @@ impl std::fmt::Debug for RunnerConfig {
             .field("telemetry", &self.telemetry)
             .field("max_findings", &self.max_findings)
             .field("cache_dir", &self.cache_dir)
+            .field("compile_timeout", &self.compile_timeout)
             .field("keep_cases", &self.keep_cases)
             .finish_non_exhaustive()
     }
@@ -355,6 +360,7 @@ pub fn run_pilot(
     let mut sandbox_config = spec.scenario.sandbox_config();
     sandbox_config.cache_dir.clone_from(&config.cache_dir);
     sandbox_config.compiler = config.compiler.clone();
+    sandbox_config.compile_timeout = config.compile_timeout;
     let sandbox = Sandbox::new(sandbox_config)?;
     let agent = sandbox.load(agent_bytes)?;
     run_loaded(spec, &agent, config, progress)

@@ -56,6 +56,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "MIB", default_value_t = crate::cli::run::COMPILE_MEMORY_LIMIT_BYTES >> 20,
           value_parser = clap::value_parser!(u64).range(16..=65536))]
     compile_memory_mib: u64,
+    /// How long compiling may take, in seconds (the portal's default is the
+    /// same; components that embed a Python or JavaScript runtime take
+    /// 30–40 s on a quiet 2-core machine)
+    #[arg(long, value_name = "SECS", default_value_t = govlab_sandbox::DEFAULT_COMPILE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    compile_timeout_secs: u64,
 }
 
 /// Runs one `govlab agent` subcommand.
@@ -405,6 +411,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     // `decide`'s type against the agent world, as `govlab run` would.
     let config = SandboxConfig {
         compiler: crate::cli::run::compiler_with(args.compile_memory_mib << 20),
+        compile_timeout: std::time::Duration::from_secs(args.compile_timeout_secs),
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::new(config).context("could not start the sandbox")?;

@@ -65,8 +65,14 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
                 scenario.id(),
                 agent.level.as_str()
             );
-            let result = pilot_with_progress(scenario, SplitSeed::practice(), cases, &bytes)
-                .with_context(|| format!("the pilot of {} did not complete", agent.package))?;
+            let result = pilot_with_progress(
+                scenario,
+                SplitSeed::practice(),
+                cases,
+                &bytes,
+                govlab_sandbox::DEFAULT_COMPILE_TIMEOUT,
+            )
+            .with_context(|| format!("the pilot of {} did not complete", agent.package))?;
             rows.push((agent.package.to_owned(), result));
         }
         for (name, result) in &rows {

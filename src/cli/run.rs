@@ -10,7 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use govlab_sandbox::{Case, CaseReport, Compiler, HostServices, Limits, Sandbox, SandboxConfig};
+use govlab_sandbox::{
+    Case, CaseReport, Compiler, DEFAULT_COMPILE_TIMEOUT, HostServices, Limits, Sandbox,
+    SandboxConfig,
+};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -74,6 +77,12 @@ pub struct RunArgs {
     /// Where the agents' virtual wall clock starts, in seconds since the Unix epoch
     #[arg(long, value_name = "UNIX_SECONDS", conflicts_with = "scenario")]
     clock: Option<u64>,
+    /// How long compiling the agent may take, in seconds (components that
+    /// embed a Python or JavaScript runtime take 30–40 s on a quiet 2-core
+    /// machine; raise it on a busy one)
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_COMPILE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    compile_timeout_secs: u64,
 }
 
 /// Runs `govlab run`.
@@ -89,6 +98,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             eval_key_file: args.eval_key_file.clone(),
             json: args.json,
             out: args.out.clone(),
+            compile_timeout: Duration::from_secs(args.compile_timeout_secs),
         });
     }
     let Some(cases_path) = &args.cases else {
@@ -116,6 +126,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         cache_dir: compiled_cache_dir(),
         compiler: compiler(),
+        compile_timeout: Duration::from_secs(args.compile_timeout_secs),
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::new(config).context("cannot start the sandbox")?;

@@ -5,6 +5,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use govlab_scenarios::baselines::Baseline;
@@ -175,6 +176,8 @@ pub struct ScenarioRun {
     pub json: bool,
     /// Write `scorecard.json`, `findings.jsonl` and `report.html` here.
     pub out: Option<PathBuf>,
+    /// How long compiling the agent may take.
+    pub compile_timeout: Duration,
 }
 
 /// Runs a scenario pilot and reports its scorecard, signed when the pilot
@@ -194,14 +197,14 @@ pub fn run_scenario(run: &ScenarioRun) -> anyhow::Result<ExitCode> {
         (None, Some(agent)) => {
             let bytes = std::fs::read(agent)
                 .with_context(|| format!("cannot read the agent {}", agent.display()))?;
-            let result =
-                pilot_with_progress(scenario, split, cases, &bytes).with_context(|| {
-                    format!(
-                        "the pilot of {} on {} did not complete",
-                        agent.display(),
-                        scenario.id()
-                    )
-                })?;
+            let result = pilot_with_progress(scenario, split, cases, &bytes, run.compile_timeout)
+                .with_context(|| {
+                format!(
+                    "the pilot of {} on {} did not complete",
+                    agent.display(),
+                    scenario.id()
+                )
+            })?;
             (result, agent.display().to_string())
         }
         (None, None) => bail!("say what to score: --agent FILE.wasm or --baseline oracle|trivial"),
@@ -283,6 +286,7 @@ pub(crate) fn pilot_with_progress(
     split: SplitSeed,
     cases: u64,
     agent_bytes: &[u8],
+    compile_timeout: Duration,
 ) -> anyhow::Result<PilotResult> {
     let spec = PilotSpec {
         scenario,
@@ -292,6 +296,7 @@ pub(crate) fn pilot_with_progress(
     let config = RunnerConfig {
         cache_dir: compiled_cache_dir(),
         compiler: crate::cli::run::compiler(),
+        compile_timeout,
         telemetry: TelemetryConfig::from_env(),
         ..RunnerConfig::default()
     };

@@ -626,3 +626,37 @@ fn sleeping_advances_the_virtual_clock_instead_of_blocking() {
         report.wall_time
     );
 }
+
+#[test]
+fn the_compile_deadline_is_a_setting_and_its_refusal_names_how_to_raise_it() {
+    assert_eq!(
+        SandboxConfig::default().compile_timeout,
+        crate::DEFAULT_COMPILE_TIMEOUT
+    );
+    assert_eq!(crate::DEFAULT_COMPILE_TIMEOUT, Duration::from_secs(60));
+    let bytes = agent_bytes(OK);
+    let hurried = Sandbox::new(SandboxConfig {
+        compile_timeout: Duration::ZERO,
+        ..test_config()
+    })
+    .unwrap();
+    let err = match hurried.load(&bytes) {
+        Ok(_) => panic!("compiled within a zero deadline"),
+        Err(err) => err,
+    };
+    assert!(
+        matches!(err, LoadError::CompileTimeout { limit } if limit == Duration::ZERO),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    for needle in [
+        "0-second compile deadline",
+        "--compile-timeout-secs",
+        "compile_timeout_secs",
+        "[limits]",
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in {message}");
+    }
+    // The same component within the default deadline.
+    assert!(sandbox().load(&bytes).is_ok());
+}
