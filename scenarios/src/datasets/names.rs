@@ -594,50 +594,14 @@ pub(crate) static KAZAKH_PASSPORT: LazyLock<LatinPool> = LazyLock::new(|| {
     }
 });
 
-/// Russian Cyrillic in the ICAO 9303 (2015) transliteration, title case.
+/// Russian Cyrillic in the ICAO 9303 (2015) transliteration, as in
+/// passports: the adapters' table (one definition).
 pub(crate) fn icao_latin(russian: &str) -> String {
-    let mut lower = String::with_capacity(russian.len() * 2);
-    for ch in russian.chars().flat_map(char::to_lowercase) {
-        lower.push_str(match ch {
-            'а' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' => "g",
-            'д' => "d",
-            'е' | 'ё' | 'э' => "e",
-            'ж' => "zh",
-            'з' => "z",
-            'и' | 'й' => "i",
-            'к' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' => "n",
-            'о' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' => "u",
-            'ф' => "f",
-            'х' => "kh",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
-            'ъ' => "ie",
-            'ы' => "y",
-            'ь' => "",
-            'ю' => "iu",
-            'я' => "ia",
-            '-' => "-",
-            ' ' => " ",
-            _ => "",
-        });
-    }
-    let mut chars = lower.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
+    govlab_adapters::translit::transliterate(
+        govlab_adapters::translit::Scheme::RussianIcao,
+        russian,
+    )
+    .0
 }
 
 #[cfg(test)]
