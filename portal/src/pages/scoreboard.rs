@@ -186,52 +186,51 @@ fn board_csv(scenario: &str, split: &str, rows: &[ScoreboardRow], refs: &[Refere
     }
     out.push_str("\r\n");
     let number = |value: Option<f64>| value.map_or_else(String::new, |v| v.to_string());
-    let mut line = |cells: Vec<String>| {
-        let cells: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    };
+    // Who the row is, then the scores every row has.
+    let mut line =
+        |who: [String; 6],
+         composite: Option<f64>,
+         interval: Option<(f64, f64)>,
+         dimensions: &std::collections::BTreeMap<&'static str, Option<f64>>| {
+            let scores = [
+                number(composite),
+                number(interval.map(|iv| iv.0)),
+                number(interval.map(|iv| iv.1)),
+            ];
+            let dims = DIMENSIONS
+                .iter()
+                .map(|(name, _)| number(dimensions.get(name).copied().flatten()));
+            let cells: Vec<String> = [scenario.to_owned(), split.to_owned()]
+                .into_iter()
+                .chain(who)
+                .chain(scores)
+                .chain(dims)
+                .map(|cell| csv_cell(&cell))
+                .collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        };
     for row in rows {
-        let mut cells = vec![
-            scenario.to_owned(),
-            split.to_owned(),
+        let who = [
             row.rank.to_string(),
             row.tied.to_string(),
             row.team.clone(),
             row.agent_name.clone(),
             row.version.to_string(),
             row.pilots.to_string(),
-            number(row.composite),
-            number(row.composite_interval.map(|iv| iv.0)),
-            number(row.composite_interval.map(|iv| iv.1)),
         ];
-        cells.extend(
-            DIMENSIONS
-                .iter()
-                .map(|(name, _)| number(row.dimensions.get(name).copied().flatten())),
-        );
-        line(cells);
+        line(who, row.composite, row.composite_interval, &row.dimensions);
     }
     for row in refs {
-        let mut cells = vec![
-            scenario.to_owned(),
-            split.to_owned(),
+        let who = [
             String::new(),
             String::new(),
             "reference".to_owned(),
             row.name.to_owned(),
             String::new(),
             String::new(),
-            number(row.composite),
-            number(row.composite_interval.map(|iv| iv.0)),
-            number(row.composite_interval.map(|iv| iv.1)),
         ];
-        cells.extend(
-            DIMENSIONS
-                .iter()
-                .map(|(name, _)| number(row.dimensions.get(name).copied().flatten())),
-        );
-        line(cells);
+        line(who, row.composite, row.composite_interval, &row.dimensions);
     }
     out
 }
