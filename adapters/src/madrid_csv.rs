@@ -174,6 +174,40 @@ fn dist_barrio(text: &str, district: &str) -> Result<String, String> {
     }
 }
 
+/// One row's cells, by their index in the parser's column names.
+struct Cells<'a, const N: usize> {
+    row: &'a [String],
+    idx: [usize; N],
+}
+
+impl<'a, const N: usize> Cells<'a, N> {
+    fn get(&self, i: usize) -> &'a str {
+        self.idx.get(i).map_or("", |&at| cell(self.row, at))
+    }
+}
+
+/// Reads a file whose rows have the fixed columns `names`, and turns each
+/// row into a `T` with `parse`.
+fn parse_rows<T, const N: usize>(
+    bytes: &[u8],
+    names: [&str; N],
+    format: &'static str,
+    parse: impl Fn(&Cells<'_, N>) -> Result<T, String>,
+) -> Result<(Vec<Row<T>>, SourceEncoding), CsvError> {
+    let (text, encoding) = decode(bytes);
+    let table = read_table(&text)?;
+    let idx = columns(&table.header, names, format)?;
+    let rows = table
+        .rows
+        .into_iter()
+        .map(|(line, row)| {
+            let parsed = row.and_then(|row| parse(&Cells { row: &row, idx }));
+            (line, parsed)
+        })
+        .collect();
+    Ok((rows, encoding))
+}
+
 /// One padrón row: residents of one census section and age, by
 /// nationality and sex.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,8 +237,6 @@ pub struct PadronRow {
 
 /// Parses a padrón CSV file (any encoding the portal has used).
 pub fn parse_padron(bytes: &[u8]) -> Result<(Vec<Row<PadronRow>>, SourceEncoding), CsvError> {
-    let (text, encoding) = decode(bytes);
-    let table = read_table(&text)?;
     let names = [
         "COD_DISTRITO",
         "DESC_DISTRITO",
@@ -217,30 +249,21 @@ pub fn parse_padron(bytes: &[u8]) -> Result<(Vec<Row<PadronRow>>, SourceEncoding
         "EXTRANJEROSHOMBRES",
         "EXTRANJEROSMUJERES",
     ];
-    let idx = columns(&table.header, names, "padrón")?;
-    let rows = table
-        .rows
-        .into_iter()
-        .map(|(line, row)| {
-            let parsed = row.and_then(|row| {
-                let c = |i: usize| cell(&row, idx[i]);
-                Ok(PadronRow {
-                    cod_distrito: padded(c(0), 2, names[0])?,
-                    desc_distrito: c(1).to_owned(),
-                    cod_dist_barrio: dist_barrio(c(2), c(0))?,
-                    desc_barrio: c(3).to_owned(),
-                    cod_dist_seccion: c(4).to_owned(),
-                    edad: count(c(5), names[5])?,
-                    espanoles_hombres: count(c(6), names[6])?,
-                    espanoles_mujeres: count(c(7), names[7])?,
-                    extranjeros_hombres: count(c(8), names[8])?,
-                    extranjeros_mujeres: count(c(9), names[9])?,
-                })
-            });
-            (line, parsed)
+    parse_rows(bytes, names, "padrón", |cells| {
+        let c = |i: usize| cells.get(i);
+        Ok(PadronRow {
+            cod_distrito: padded(c(0), 2, names[0])?,
+            desc_distrito: c(1).to_owned(),
+            cod_dist_barrio: dist_barrio(c(2), c(0))?,
+            desc_barrio: c(3).to_owned(),
+            cod_dist_seccion: c(4).to_owned(),
+            edad: count(c(5), names[5])?,
+            espanoles_hombres: count(c(6), names[6])?,
+            espanoles_mujeres: count(c(7), names[7])?,
+            extranjeros_hombres: count(c(8), names[8])?,
+            extranjeros_mujeres: count(c(9), names[9])?,
         })
-        .collect();
-    Ok((rows, encoding))
+    })
 }
 
 /// Parses an hourly air-quality CSV into `madrid.air` records (the JSON
@@ -330,8 +353,6 @@ fn nullable(text: &str) -> Value {
 /// District and barrio names come from the code lists (the file has them in
 /// upper case, padded); codes are read with or without leading zeros.
 pub fn parse_residents(bytes: &[u8]) -> Result<(Vec<Row<Value>>, SourceEncoding), CsvError> {
-    let (text, encoding) = decode(bytes);
-    let table = read_table(&text)?;
     let names = [
         "COD_DISTRITO",
         "DESC_DISTRITO",
@@ -356,46 +377,37 @@ pub fn parse_residents(bytes: &[u8]) -> Result<(Vec<Row<Value>>, SourceEncoding)
         "MUNICIPIO",
         "FECHA_ALTA",
     ];
-    let idx = columns(&table.header, names, "resident (padrón-style)")?;
-    let rows = table
-        .rows
-        .into_iter()
-        .map(|(line, row)| {
-            let parsed = row.and_then(|row| {
-                let c = |i: usize| cell(&row, idx[i]);
-                let district = padded(c(0), 2, names[0])?;
-                let barrio = dist_barrio(c(2), c(0))?;
-                Ok(json!({
-                    "id": c(4),
-                    "document_type": c(5),
-                    "document_number": c(6),
-                    "nombre": c(7),
-                    "apellido1": c(8),
-                    "apellido2": nullable(c(9)),
-                    "sexo": c(10),
-                    "fecha_nacimiento": c(11),
-                    "nacionalidad": c(12),
-                    "pais_nacimiento": c(13),
-                    "domicilio": {
-                        "tipo_via": c(14),
-                        "nombre_via": c(15),
-                        "numero": c(16),
-                        "planta": nullable(c(17)),
-                        "puerta": nullable(c(18)),
-                        "cod_postal": c(19),
-                        "desc_distrito": listed_name("madrid_districts", &district, c(1)),
-                        "cod_distrito": district,
-                        "desc_barrio": listed_name("madrid_barrios", &barrio, c(3)),
-                        "cod_barrio": barrio,
-                        "municipio": c(20),
-                    },
-                    "fecha_alta": c(21),
-                }))
-            });
-            (line, parsed)
-        })
-        .collect();
-    Ok((rows, encoding))
+    parse_rows(bytes, names, "resident (padrón-style)", |cells| {
+        let c = |i: usize| cells.get(i);
+        let district = padded(c(0), 2, names[0])?;
+        let barrio = dist_barrio(c(2), c(0))?;
+        Ok(json!({
+            "id": c(4),
+            "document_type": c(5),
+            "document_number": c(6),
+            "nombre": c(7),
+            "apellido1": c(8),
+            "apellido2": nullable(c(9)),
+            "sexo": c(10),
+            "fecha_nacimiento": c(11),
+            "nacionalidad": c(12),
+            "pais_nacimiento": c(13),
+            "domicilio": {
+                "tipo_via": c(14),
+                "nombre_via": c(15),
+                "numero": c(16),
+                "planta": nullable(c(17)),
+                "puerta": nullable(c(18)),
+                "cod_postal": c(19),
+                "desc_distrito": listed_name("madrid_districts", &district, c(1)),
+                "cod_distrito": district,
+                "desc_barrio": listed_name("madrid_barrios", &barrio, c(3)),
+                "cod_barrio": barrio,
+                "municipio": c(20),
+            },
+            "fecha_alta": c(21),
+        }))
+    })
 }
 
 /// A coordinate cell: decimal comma or point; empty is `null`.
@@ -410,8 +422,6 @@ fn coordinate(text: &str, column: &str) -> Result<Value, String> {
 /// csv`, `docs/records.md`) into `madrid.request` records: `TEXTO` quoted,
 /// empty cells `null`, coordinates with a decimal comma.
 pub fn parse_requests(bytes: &[u8]) -> Result<(Vec<Row<Value>>, SourceEncoding), CsvError> {
-    let (text, encoding) = decode(bytes);
-    let table = read_table(&text)?;
     let names = [
         "ID",
         "TIPO",
@@ -429,33 +439,24 @@ pub fn parse_requests(bytes: &[u8]) -> Result<(Vec<Row<Value>>, SourceEncoding),
         "ESTADO",
         "UNIDAD_DESTINO",
     ];
-    let idx = columns(&table.header, names, "requests")?;
-    let rows = table
-        .rows
-        .into_iter()
-        .map(|(line, row)| {
-            let parsed = row.and_then(|row| {
-                let c = |i: usize| cell(&row, idx[i]);
-                Ok(json!({
-                    "id": c(0),
-                    "tipo": c(1),
-                    "canal": c(2),
-                    "service_code": nullable(c(3)),
-                    "service_name": nullable(c(4)),
-                    "cod_distrito": padded(c(5), 2, names[5])?,
-                    "direccion": nullable(c(6)),
-                    "lat": coordinate(c(7), names[7])?,
-                    "lon": coordinate(c(8), names[8])?,
-                    "texto": c(9),
-                    "fecha_registro": c(10),
-                    "fecha_respuesta": nullable(c(11)),
-                    "fecha_limite": c(12),
-                    "estado": c(13),
-                    "unidad_destino": c(14),
-                }))
-            });
-            (line, parsed)
-        })
-        .collect();
-    Ok((rows, encoding))
+    parse_rows(bytes, names, "requests", |cells| {
+        let c = |i: usize| cells.get(i);
+        Ok(json!({
+            "id": c(0),
+            "tipo": c(1),
+            "canal": c(2),
+            "service_code": nullable(c(3)),
+            "service_name": nullable(c(4)),
+            "cod_distrito": padded(c(5), 2, names[5])?,
+            "direccion": nullable(c(6)),
+            "lat": coordinate(c(7), names[7])?,
+            "lon": coordinate(c(8), names[8])?,
+            "texto": c(9),
+            "fecha_registro": c(10),
+            "fecha_respuesta": nullable(c(11)),
+            "fecha_limite": c(12),
+            "estado": c(13),
+            "unidad_destino": c(14),
+        }))
+    })
 }
