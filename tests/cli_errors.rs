@@ -95,3 +95,30 @@ fn submit_names_the_agent_with_name_and_says_so() {
     let stderr = text(&refused.stderr);
     assert!(stderr.contains("use --name triage"), "{stderr}");
 }
+
+/// A `--key` file is read up to 4 KiB: a huge file is refused as not a
+/// key, without being read whole.
+#[test]
+fn a_huge_key_file_is_refused_at_its_cap() {
+    let home = tempfile::tempdir().unwrap();
+    let key = home.path().join("key.pub");
+    std::fs::write(&key, "ab".repeat(8 << 20)).unwrap();
+    let card = home.path().join("card.json");
+    std::fs::write(&card, "{}").unwrap();
+    let refused = govlab(
+        home.path(),
+        &[
+            "verify",
+            card.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_exit(&refused, 1, "verify --key huge");
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("does not hold a lab public key"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2048 bytes instead of 32"), "{stderr}");
+}

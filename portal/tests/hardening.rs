@@ -736,3 +736,29 @@ async fn the_lab_key_is_fetched_from_a_running_portal() {
         .to_string();
     assert!(err.contains("is --portal the portal's address?"), "{err}");
 }
+
+/// What `govlab verify --portal` reads of a lab-key answer is capped: a
+/// server that streams more than 4 KiB is refused, not read to the end.
+#[tokio::test]
+async fn an_oversized_lab_key_answer_is_refused_at_its_cap() {
+    use tokio::io::AsyncWriteExt as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let mut request = [0u8; 1024];
+            let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut request).await;
+            let body = vec![b'a'; 1 << 20];
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(&body).await;
+        }
+    });
+    let err = govlab_portal::auth::client::lab_public_key(&format!("http://{addr}"))
+        .await
+        .expect_err("over the cap")
+        .to_string();
+    assert!(err.contains("more than 4096 bytes"), "{err}");
+}
